@@ -1,0 +1,42 @@
+"""Who may change claims, and loading a claim locked for the change."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.claims.errors import NotFound, PermissionDenied
+from app.models import Claim, User
+
+
+def require_writer(actor: User | None) -> User:
+    """The actor, if it is an active reviewer or admin; otherwise PermissionDenied."""
+    if actor is None or not actor.active:
+        raise PermissionDenied("sign in as an active reviewer to change claims")
+    if not actor.can_write:
+        raise PermissionDenied(f"a {actor.role} cannot change claims; reviewers and admins can")
+    return actor
+
+
+def lock_claim(session: Session, claim_id: int) -> Claim:
+    """The claim, re-read and row-locked (PostgreSQL) for the rest of the transaction."""
+    claim = session.scalars(
+        select(Claim)
+        .where(Claim.id == claim_id)
+        .with_for_update(of=Claim)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if claim is None:
+        raise NotFound(f"there is no claim {claim_id}")
+    return claim
+
+
+def find_user(session: Session, ref: int | str) -> User:
+    """A user by id or email (any case), or NotFound."""
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        user = session.get(User, int(ref))
+    else:
+        user = session.scalars(select(User).where(User.email == ref.strip().lower())).one_or_none()
+    if user is None:
+        raise NotFound(f"there is no user {ref}")
+    return user

@@ -1,0 +1,91 @@
+"""Checks on single values shared by every entry point: URLs, tags, lengths."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from app.claims.errors import FieldErrors
+
+MAX_URL = 2048
+TAG = re.compile(r"^[a-z0-9][a-z0-9 ._+-]{0,39}$")
+MAX_TAGS = 20
+# Characters that never belong in a one-line text field (control characters other than tab).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def check_url(errors: FieldErrors, field: str, value: str | None, *, required: bool) -> str | None:
+    """An http(s) URL with a host, or None when empty and optional."""
+    url = (value or "").strip()
+    if not url:
+        if required:
+            errors.add(field, "is required")
+        return None
+    if len(url) > MAX_URL:
+        errors.add(field, f"must be at most {MAX_URL} characters")
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        errors.add(field, "is not a valid URL")
+        return None
+    if parts.scheme.lower() not in {"http", "https"}:
+        errors.add(field, "must be an http or https URL")
+        return None
+    if not host or any(ch.isspace() for ch in url) or CONTROL.search(url):
+        errors.add(field, "must be an http or https URL with a host")
+        return None
+    return url
+
+
+def check_text(
+    errors: FieldErrors,
+    field: str,
+    value: str | None,
+    *,
+    max_length: int,
+    required: bool = False,
+    multiline: bool = False,
+) -> str:
+    """Stripped text within `max_length` characters; one line unless `multiline`."""
+    if value is not None and not isinstance(value, str):
+        errors.add(field, "must be text")
+        return ""
+    text = (value or "").strip()
+    if multiline:
+        text = text.replace("\r\n", "\n")
+    if required and not text:
+        errors.add(field, "is required")
+    elif len(text) > max_length:
+        errors.add(field, f"must be at most {max_length} characters (got {len(text)})")
+    elif CONTROL.search(text.replace("\n", "").replace("\t", "") if multiline else text):
+        errors.add(field, "must not contain control characters")
+    return text
+
+
+def check_tags(errors: FieldErrors, values: Iterable[str] | str | None) -> list[str]:
+    """Lower-cased, de-duplicated, sorted tags; a string is split on commas."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.split(",")
+    tags: set[str] = set()
+    for raw in values:
+        if not isinstance(raw, str):
+            errors.add("tags", "must be a list of text labels")
+            continue
+        tag = " ".join(raw.strip().lower().split())
+        if not tag:
+            continue
+        if not TAG.match(tag):
+            errors.add(
+                "tags",
+                f"{tag[:50]!r} is not a tag: up to 40 lowercase letters, digits, spaces or ._+-",
+            )
+            continue
+        tags.add(tag)
+    if len(tags) > MAX_TAGS:
+        errors.add("tags", f"at most {MAX_TAGS} tags")
+    return sorted(tags)

@@ -1,0 +1,43 @@
+"""Writing a claim's history: one event per change, never updated or deleted."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.models import Claim, ClaimEvent, EventKind, User
+
+
+def wire_value(value: Any) -> Any:
+    """A value as it is kept in an event's JSON data (times as RFC 3339 UTC with Z)."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [wire_value(v) for v in value]
+    return value
+
+
+def record_event(
+    session: Session,
+    claim: Claim,
+    kind: EventKind,
+    actor: User | None,
+    now: datetime,
+    **data: Any,
+) -> ClaimEvent:
+    """Append one event to the claim's history and bump the claim's version."""
+    claim.version += 1
+    claim.updated_at = now
+    event = ClaimEvent(
+        claim=claim,
+        kind=kind.value,
+        at=now,
+        actor_id=actor.id if actor else None,
+        data={key: wire_value(value) for key, value in data.items()},
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,172 @@
+"""Settings read from the environment and validated once, at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENVIRONMENTS = ("production", "development", "testing")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or has a value Claimwatch cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings; built from the environment by `load_settings`."""
+
+    env: str
+    secret_key: str
+    database_url: str
+    instance_path: Path
+    public_url: str
+    smtp_url: str | None
+    mail_from: str
+    sweep_interval: timedelta
+    overdue_grace: timedelta
+    digest_skip_empty: bool
+    ratelimit_storage_uri: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def flask_config(self) -> dict[str, Any]:
+        """The settings as Flask config keys."""
+        cfg = {f.name.upper(): getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        cfg["SECRET_KEY"] = self.secret_key
+        cfg["TESTING"] = self.env == "testing"
+        cfg.update(self.extra)
+        return cfg
+
+
+def parse_duration(name: str, raw: str) -> timedelta:
+    """Parse `300`, `300s`, `5m`, `2h` or `1d` into a timedelta; the error names the setting."""
+    text = raw.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "s")
+    try:
+        value = float(number)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={raw!r} is not a duration; use seconds or a number with s, m, h or d (e.g. 5m)"
+        ) from None
+    if value < 0:
+        raise ConfigError(f"{name}={raw!r} must not be negative")
+    return timedelta(seconds=value * units[unit])
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    """Parse the usual spellings of a boolean; the error names the setting."""
+    text = raw.strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean; use true or false")
+
+
+def check_database_url(raw: str) -> str:
+    """Refuse a DATABASE_URL that is not SQLite or PostgreSQL, naming the setting."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL={raw!r} is not a database URL") from None
+    backend = url.get_backend_name()
+    if backend not in {"sqlite", "postgresql"}:
+        raise ConfigError(
+            f"DATABASE_URL uses {backend!r}; Claimwatch supports sqlite and postgresql"
+        )
+    if backend == "postgresql":
+        if url.drivername in {"postgresql", "postgres"}:
+            url = url.set(drivername="postgresql+psycopg")
+        if not url.host and not url.query.get("host"):
+            raise ConfigError("DATABASE_URL for postgresql needs a host")
+    return url.render_as_string(hide_password=False)
+
+
+def check_url(name: str, raw: str, schemes: set[str]) -> str:
+    """Refuse a URL setting whose scheme is not one of `schemes` or which has no host."""
+    parts = urlsplit(raw)
+    if parts.scheme not in schemes or not parts.hostname:
+        allowed = " or ".join(sorted(schemes))
+        raise ConfigError(f"{name}={raw!r} must be an {allowed} URL with a host")
+    return raw.rstrip("/") if name == "PUBLIC_URL" else raw
+
+
+def development_secret(instance_path: Path) -> str:
+    """A generated key kept in instance/ so development sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate every setting; raise ConfigError naming the first bad one."""
+    env_vars = os.environ if environ is None else environ
+    env = env_vars.get("CLAIMWATCH_ENV", "production").strip() or "production"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"CLAIMWATCH_ENV={env!r} must be one of {', '.join(ENVIRONMENTS)}")
+    instance_path = Path(env_vars.get("INSTANCE_PATH") or DEFAULT_INSTANCE)
+
+    secret_key = env_vars.get("SECRET_KEY", "")
+    if not secret_key:
+        if env == "production":
+            raise ConfigError("SECRET_KEY is required when CLAIMWATCH_ENV is production")
+        secret_key = development_secret(instance_path) if env == "development" else "testing"
+    elif env == "production" and len(secret_key) < 16:
+        raise ConfigError("SECRET_KEY is too short; use at least 16 random characters")
+
+    default_db = f"sqlite:///{instance_path / 'claimwatch.db'}"
+    database_url = check_database_url(env_vars.get("DATABASE_URL") or default_db)
+    public_url = check_url(
+        "PUBLIC_URL",
+        env_vars.get("PUBLIC_URL") or "http://localhost:8000",
+        {"http", "https"},
+    )
+    smtp_raw = env_vars.get("SMTP_URL") or None
+    smtp_url = check_url("SMTP_URL", smtp_raw, {"smtp", "smtps"}) if smtp_raw else None
+    mail_from = env_vars.get("MAIL_FROM") or "Claimwatch <claimwatch@localhost>"
+    if "@" not in mail_from or any(ch in mail_from for ch in "\r\n"):
+        raise ConfigError(f"MAIL_FROM={mail_from!r} is not an email address")
+
+    sweep_interval = parse_duration("SWEEP_INTERVAL", env_vars.get("SWEEP_INTERVAL", "5m"))
+    if sweep_interval < timedelta(seconds=1):
+        raise ConfigError("SWEEP_INTERVAL must be at least one second")
+    return Settings(
+        env=env,
+        secret_key=secret_key,
+        database_url=database_url,
+        instance_path=instance_path,
+        public_url=public_url,
+        smtp_url=smtp_url,
+        mail_from=mail_from,
+        sweep_interval=sweep_interval,
+        overdue_grace=parse_duration("OVERDUE_GRACE", env_vars.get("OVERDUE_GRACE", "0")),
+        digest_skip_empty=parse_bool(
+            "DIGEST_SKIP_EMPTY", env_vars.get("DIGEST_SKIP_EMPTY", "true")
+        ),
+        ratelimit_storage_uri=env_vars.get("RATELIMIT_STORAGE_URI") or "memory://",
+    )

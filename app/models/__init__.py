@@ -1,0 +1,40 @@
+"""Every model, importable from one place."""
+
+from app.models.claims import (
+    Claim,
+    ClaimEvent,
+    ClaimStatusCount,
+    ClaimTag,
+    Evidence,
+    Source,
+)
+from app.models.enums import (
+    OPEN_STATUSES,
+    RESOLUTIONS,
+    ClaimStatus,
+    DigestFrequency,
+    EventKind,
+    Role,
+    Stance,
+    TokenScope,
+)
+from app.models.users import ApiToken, User
+
+__all__ = [
+    "OPEN_STATUSES",
+    "RESOLUTIONS",
+    "ApiToken",
+    "Claim",
+    "ClaimEvent",
+    "ClaimStatus",
+    "ClaimStatusCount",
+    "ClaimTag",
+    "DigestFrequency",
+    "EventKind",
+    "Evidence",
+    "Role",
+    "Source",
+    "Stance",
+    "TokenScope",
+    "User",
+]

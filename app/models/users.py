@@ -1,0 +1,87 @@
+"""People who use Claimwatch and the API tokens they hold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, UTCDateTime
+from app.models.enums import DigestFrequency, Role, TokenScope, sql_in
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),
+        CheckConstraint(
+            f"digest_frequency IN ({sql_in(DigestFrequency)})", name="digest_frequency"
+        ),
+        CheckConstraint("digest_hour >= 0 AND digest_hour <= 23", name="digest_hour"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(16), default=Role.VIEWER.value)
+    # None for accounts that cannot sign in (e.g. authors of imported history).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    digest_frequency: Mapped[str] = mapped_column(String(8), default=DigestFrequency.DAILY.value)
+    digest_hour: Mapped[int] = mapped_column(Integer, default=8)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Changes whenever the user's other sessions must end (password change, deactivation).
+    session_token: Mapped[str] = mapped_column(String(64))
+    # Opens /feeds/overdue.atom only; shown on the settings page, revocable by regenerating.
+    feed_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def can_write(self) -> bool:
+        return self.active and self.role_enum.can_write
+
+    @property
+    def is_admin(self) -> bool:
+        return self.active and self.role == Role.ADMIN
+
+    @property
+    def label(self) -> str:
+        return self.name or self.email
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint(f"scope IN ({sql_in(TokenScope)})", name="scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(8))
+    # The first characters of the token, shown in lists so people can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    # SHA-256 of the whole token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    def usable_at(self, now: datetime) -> bool:
+        """Not revoked, not expired, and its user still active."""
+        if self.revoked_at is not None:
+            return False
+        if self.expires_at is not None and self.expires_at <= now:
+            return False
+        return self.user.active

@@ -1,0 +1,47 @@
+"""Factories that build valid users, claims and evidence through the domain functions."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.accounts.users import create_user
+from app.claims import add_evidence, create_claim
+from app.models import Claim, Evidence, User
+
+_serial = itertools.count(1)
+
+
+class Factory:
+    """`factory.user()`, `factory.claim(...)`, `factory.evidence(claim)` with sensible defaults."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self._reviewer: User | None = None
+
+    @property
+    def reviewer(self) -> User:
+        if self._reviewer is None:
+            self._reviewer = self.user(role="reviewer")
+        return self._reviewer
+
+    def user(self, role: str = "reviewer", password: str | None = None, **kw: Any) -> User:
+        n = next(_serial)
+        kw.setdefault("email", f"person{n}@newsroom.example")
+        kw.setdefault("name", f"Person {n}")
+        return create_user(self.session, self.now, role=role, password=password, **kw)
+
+    def claim(self, actor: User | None = None, now: datetime | None = None, **values: Any) -> Claim:
+        values.setdefault("statement", f"Example Corp will announce product {next(_serial)}")
+        if "expected_within" not in values:
+            values.setdefault("window_end", (now or self.now) + timedelta(days=21))
+        return create_claim(self.session, actor or self.reviewer, now or self.now, values)
+
+    def evidence(self, claim: Claim, actor: User | None = None, **values: Any) -> Evidence:
+        values.setdefault("url", f"https://news.example/{next(_serial)}")
+        values.setdefault("stance", "supports")
+        return add_evidence(self.session, actor or self.reviewer, self.now, claim.id, values)
