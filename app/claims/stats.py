@@ -1,0 +1,51 @@
+"""Desk-wide figures: claims per status and how long the overdue ones have been overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from app.models import Claim, ClaimStatus, ClaimStatusCount
+
+AGE_BUCKETS = ("0-7d", "8-30d", "31-90d", "90d+")
+
+
+@dataclass(frozen=True)
+class Stats:
+    counts: dict[str, int]
+    overdue_by_age: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"counts": dict(self.counts), "overdue_by_age": dict(self.overdue_by_age)}
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """Claims per status, from the trigger-kept counters (no scan of the claims table)."""
+    counts = {s.value: 0 for s in ClaimStatus}
+    counts.update(session.execute(select(ClaimStatusCount.status, ClaimStatusCount.count)).all())
+    return {status: int(n) for status, n in counts.items()}
+
+
+def overdue_by_age(session: Session, now: datetime) -> dict[str, int]:
+    """Overdue claims by whole days since their window ended: 0-7, 8-30, 31-90, over 90."""
+    end = Claim.window_end
+    bucket = case(
+        (end > now - timedelta(days=8), AGE_BUCKETS[0]),
+        (end > now - timedelta(days=31), AGE_BUCKETS[1]),
+        (end > now - timedelta(days=91), AGE_BUCKETS[2]),
+        else_=AGE_BUCKETS[3],
+    )
+    rows = session.execute(
+        select(bucket, func.count()).where(Claim.status == ClaimStatus.OVERDUE).group_by(bucket)
+    ).all()
+    ages = dict.fromkeys(AGE_BUCKETS, 0)
+    ages.update({name: int(n) for name, n in rows})
+    return ages
+
+
+def claim_stats(session: Session, now: datetime) -> Stats:
+    return Stats(counts=status_counts(session), overdue_by_age=overdue_by_age(session, now))
