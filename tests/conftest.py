@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.db import get_db, make_engine
+from app.db import get_session, make_engine
 from tests.databases import backends, fresh_database
 from tests.factories import Factory
 
@@ -98,10 +98,13 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    """A session on the test's connection (the app's own sessions share the transaction)."""
-    with get_db(app).sessionmaker() as session:
-        yield session
+def session(app: Flask) -> Session:
+    """The app context's own session (what CLI commands run in the test also use).
+
+    Requests made with `client` run in app contexts of their own, with sessions on the same
+    connection that close when the request ends; call `session.expire_all()` to see their work.
+    """
+    return get_session()
 
 
 @pytest.fixture

@@ -1,0 +1,76 @@
+"""The command line: users, tokens and the demo data."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.accounts.passwords import verify_password
+from app.accounts.tokens import find_usable_token
+from app.demo import DEEPSEEK_STATEMENT, DEMO_EMAIL
+from app.models import ApiToken, Claim, ClaimEvent, Evidence, User
+from tests.conftest import NOW
+
+
+def test_users_create_reads_the_password_from_stdin(runner, session):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Ed@Newsroom.example",
+            "--role",
+            "reviewer",
+            "--name",
+            "Ed",
+            "--password-stdin",
+        ],
+        input="correct horse battery\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(User).where(User.email == "ed@newsroom.example")).one()
+    assert user.role == "reviewer"
+    assert verify_password(user.password_hash, "correct horse battery")
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_users_create_refuses_a_short_password_and_a_duplicate(runner, factory, session):
+    existing = factory.user(role="viewer")
+    result = runner.invoke(
+        args=["users", "create", existing.email, "--role", "viewer", "--password-stdin"],
+        input="short\n",
+    )
+    assert result.exit_code == 1
+    assert "password" in result.output
+    assert "already has an account" in result.output
+
+
+def test_tokens_create_prints_the_token_alone_on_the_last_line(runner, factory, session):
+    user = factory.user(role="reviewer")
+    session.commit()
+    result = runner.invoke(
+        args=["tokens", "create", user.email, "--scope", "write", "--name", "scripts"]
+    )
+    assert result.exit_code == 0, result.output
+    secret = result.output.strip().splitlines()[-1]
+    assert secret.startswith("cw_")
+    token = find_usable_token(session, secret, NOW)
+    assert token is not None
+    assert token.scope == "write"
+    stored = session.scalars(select(ApiToken.token_hash)).all()
+    assert secret not in stored
+
+
+def test_demo_loads_the_deepseek_claim_once(runner, session):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert DEMO_EMAIL in first.output
+    counts = [session.scalar(select(func.count()).select_from(m)) for m in (Claim, ClaimEvent)]
+    second = runner.invoke(args=["demo"])
+    assert "already" in second.output
+    assert [
+        session.scalar(select(func.count()).select_from(m)) for m in (Claim, ClaimEvent)
+    ] == counts
+    claim = session.scalars(select(Claim).where(Claim.statement == DEEPSEEK_STATEMENT)).one()
+    assert claim.source.name == "The Decoder"
+    assert session.scalar(select(func.count()).where(Evidence.claim_id == claim.id)) == 1
+    statuses = set(session.scalars(select(Claim.status)).all())
+    assert {"pending", "confirmed", "refuted"} <= statuses

@@ -1,0 +1,56 @@
+"""Settings are validated at start-up and a bad one is named in the error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app import create_app
+from app.config import ConfigError, load_settings
+
+BASE = {"CLAIMWATCH_ENV": "testing", "SECRET_KEY": "k" * 32}
+
+
+def test_production_needs_a_secret_key():
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_settings({"CLAIMWATCH_ENV": "production"})
+
+
+def test_development_generates_and_keeps_a_key(tmp_path):
+    env = {"CLAIMWATCH_ENV": "development", "INSTANCE_PATH": str(tmp_path)}
+    first = load_settings(env).secret_key
+    assert len(first) > 30
+    assert load_settings(env).secret_key == first
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "mysql://db/claims"),
+        ("DATABASE_URL", "not a url"),
+        ("SWEEP_INTERVAL", "often"),
+        ("OVERDUE_GRACE", "-5m"),
+        ("DIGEST_SKIP_EMPTY", "perhaps"),
+        ("PUBLIC_URL", "javascript:alert(1)"),
+        ("SMTP_URL", "http://mail.example"),
+        ("MAIL_FROM", "nobody"),
+        ("CLAIMWATCH_ENV", "staging"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_naming_it(name, value):
+    with pytest.raises(ConfigError, match=name):
+        create_app({**BASE, name: value})
+
+
+def test_durations_and_defaults():
+    settings = load_settings({**BASE, "SWEEP_INTERVAL": "2m", "OVERDUE_GRACE": "1h"})
+    assert settings.sweep_interval == timedelta(minutes=2)
+    assert settings.overdue_grace == timedelta(hours=1)
+    assert settings.digest_skip_empty is True
+    assert settings.database_url.startswith("sqlite:///")
+
+
+def test_postgres_urls_use_psycopg_3():
+    settings = load_settings({**BASE, "DATABASE_URL": "postgresql://u@db.internal/claims"})
+    assert settings.database_url.startswith("postgresql+psycopg://")
