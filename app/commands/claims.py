@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
@@ -57,6 +58,22 @@ def claims_group() -> None:
 def import_command(file: str, fmt: str | None, as_email: str | None, dry_run: bool) -> None:
     """Import claims from FILE, all or nothing: a CSV spreadsheet or a JSON Lines export."""
     session = get_session()
+    with rolled_back_on_error(session):
+        report = run_import(session, file, fmt, as_email)
+    finish_import(session, report, dry_run)
+
+
+@contextmanager
+def rolled_back_on_error(session: Session) -> Iterator[None]:
+    """Whatever stops a command half-way leaves the database as it was."""
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def run_import(session: Session, file: str, fmt: str | None, as_email: str | None) -> ImportReport:
     now = utcnow()
     if file_format(file, fmt) == "jsonl":
         if as_email:
@@ -64,22 +81,18 @@ def import_command(file: str, fmt: str | None, as_email: str | None, dry_run: bo
                 "note: --as is not used for JSON Lines; the file names every actor", err=True
             )
         with open(file, encoding="utf-8") as lines:
-            report = restore_jsonl(session, now, lines, progress_bar)
-    else:
-        actor = importing_user(session, as_email)
-        grace = current_app.extensions["claimwatch.settings"].overdue_grace
-        with open(file, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-        report = import_csv(session, actor, now, text, grace, progress_bar)
-    finish_import(session, report, dry_run)
+            return restore_jsonl(session, now, lines, progress_bar)
+    actor = importing_user(session, as_email)
+    grace = current_app.extensions["claimwatch.settings"].overdue_grace
+    with open(file, encoding="utf-8-sig", newline="") as handle:
+        text = handle.read()
+    return import_csv(session, actor, now, text, grace, progress_bar)
 
 
-def importing_user(session: object, email: str | None) -> User:
+def importing_user(session: Session, email: str | None) -> User:
     if not email:
         raise click.UsageError("a CSV import needs --as EMAIL: the reviewer the history names")
-    user = (
-        get_session().scalars(select(User).where(User.email == email.strip().lower())).one_or_none()
-    )
+    user = session.scalars(select(User).where(User.email == email.strip().lower())).one_or_none()
     if user is None:
         raise click.UsageError(f"there is no user {email}")
     try:
@@ -88,11 +101,10 @@ def importing_user(session: object, email: str | None) -> User:
         raise click.UsageError(f"{email}: {exc.detail}") from None
 
 
-def finish_import(session: object, report: ImportReport, dry_run: bool) -> None:
+def finish_import(session: Session, report: ImportReport, dry_run: bool) -> None:
     """Commit and summarise, or roll back and list every problem (exit status 1)."""
-    db_session = get_session()
     if not report.ok:
-        db_session.rollback()
+        session.rollback()
         for error in report.errors[:MAX_ERRORS_SHOWN]:
             click.echo(f"{report.unit} {error.row}: {error.field}: {error.message}", err=True)
         if len(report.errors) > MAX_ERRORS_SHOWN:
@@ -104,10 +116,10 @@ def finish_import(session: object, report: ImportReport, dry_run: bool) -> None:
         f"{report.sources} new sources"
     )
     if dry_run:
-        db_session.rollback()
+        session.rollback()
         click.echo(f"dry run: would import {summary}; nothing was changed")
     else:
-        db_session.commit()
+        session.commit()
         click.echo(f"imported {summary}")
     if report.users_created:
         verb = "would create" if dry_run else "created"
@@ -129,7 +141,7 @@ def export_command(file: str | None, fmt: str | None) -> None:
         # One consistent snapshot, however long the export takes.
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     write = write_jsonl if file_format(file, fmt) == "jsonl" else write_csv
-    with open_output(file, write is write_csv) as out:
+    with rolled_back_on_error(session), open_output(file, write is write_csv) as out:
         count = write(session, out, progress_bar)
     session.rollback()
     if file:
