@@ -25,7 +25,7 @@ EVIDENCE_FIELDS = {f: f"evidence_{f}" for f in ("url", "title", "publisher", "st
 EVIDENCE_FIELDS["published_on"] = "evidence_published_on"
 RESOLVE_FIELDS = {"outcome": "status", "note": "resolution_note"}
 # Keeps the session's identity map small on large files.
-EXPUNGE_EVERY = 500
+EXPUNGE_EVERY = 1
 
 
 def import_csv(
