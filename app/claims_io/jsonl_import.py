@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +55,14 @@ class Restore:
         self.sources: dict[int, int] = {}
         self.seen: dict[str, set[int]] = {"claim": set(), "evidence": set(), "event": set()}
         self.batch: list[tuple[int, dict[str, Any], list, list, list]] = []
+        # On PostgreSQL one batch is written (by the server, mostly) while the next is checked
+        # (in Python): the two overlap. Only the writer thread uses the session meanwhile.
+        self.writer = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="restore")
+            if session.get_bind().dialect.name == "postgresql"
+            else None
+        )
+        self.writing: Future[None] | None = None
         # Ids cannot collide in a database without claims (the usual restore): skip the checks.
         self.empty = all(
             session.scalar(select(table.c.id).limit(1)) is None
@@ -161,9 +170,23 @@ class Restore:
         if not batch:
             return
         if not self.empty:
+            self.wait()
             self._check_collisions(batch)
         if not self.report.ok:
             return
+        if self.writer is None:
+            self._insert(batch)
+            return
+        self.wait()
+        self.writing = self.writer.submit(self._insert, batch)
+
+    def wait(self) -> None:
+        """Wait for the batch being written (re-raising its error, if it failed)."""
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()
+
+    def _insert(self, batch: list[tuple[int, dict[str, Any], list, list, list]]) -> None:
         insert_rows(self.session, CLAIMS, [claim for _, claim, *_ in batch])
         insert_rows(self.session, TAGS, [tag for _, _, tags, *_ in batch for tag in tags])
         insert_rows(self.session, EVIDENCE, [item for *_, items, _ in batch for item in items])
@@ -195,6 +218,7 @@ class Restore:
 
     def finish(self) -> ImportReport:
         self.flush()
+        self.wait()
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
         if self.header is not None and self.report.ok:
@@ -220,12 +244,16 @@ def restore_jsonl(
 ) -> ImportReport:
     """Restore every record of an export; the report lists what was done or every bad line."""
     restore = Restore(session, now, progress)
-    for number, raw in enumerate(lines, start=1):
-        try:
-            restore.line(number, raw)
-        except UnreadableFile:
-            break
-    return restore.finish()
+    try:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                restore.line(number, raw)
+            except UnreadableFile:
+                break
+        return restore.finish()
+    finally:
+        if restore.writer is not None:
+            restore.writer.shutdown(wait=True)
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
