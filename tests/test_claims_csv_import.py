@@ -191,3 +191,12 @@ def test_a_csv_import_needs_a_reviewer_to_name_in_the_history(runner, factory, t
     viewer = runner.invoke(args=["claims", "import", path, "--as", "reader@newsroom.example"])
     assert viewer.exit_code == 2
     assert "cannot change claims" in viewer.output
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_advice(runner, session, importer, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("statement,window_end\nCaf\u00e9 opens,2026-12-31\n".encode("latin-1"))
+    result = run_import(runner, str(path))
+    assert result.exit_code == 2
+    assert "is not UTF-8 text" in result.output
+    assert counts(session)["claims"] == 0

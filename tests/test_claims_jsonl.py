@@ -182,3 +182,29 @@ def test_the_export_names_users_but_never_their_secrets(runner, history, tmp_pat
         ("email", "name", "role", "timezone", "type")
     }
     assert "argon2" not in text
+
+
+def test_values_of_the_wrong_type_are_reported_not_crashed_on(runner, history, backend, tmp_path):
+    lines = export(runner, tmp_path / "good.jsonl").decode().splitlines()
+    number = next(n for n, line in enumerate(lines) if '"type":"claim"' in line)
+    record = json.loads(lines[number])
+    record.update(first_seen_url=5, tags="ai", window_end="2026-12-11", id=2**40)
+    record["evidence"][0].update(url=["x"], title=None)
+    record["events"][0].update(kind="renamed", data=[])
+    lines[number] = json.dumps(record)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with empty_database(backend, tmp_path) as (target, restored):
+        result = target.invoke(args=["claims", "import", str(bad)])
+        assert result.exit_code == 1, result.output
+        for field in (
+            "first_seen_url",
+            "tags",
+            "window_end",
+            "id",
+            "evidence[0].url",
+            "events[0].kind",
+            "events[0].data",
+        ):
+            assert f"line {number + 1}: {field}: " in result.output
+        assert counts(restored)["claims"] == 0

@@ -67,8 +67,13 @@ def read_rows(text: str, report: ImportReport) -> list[tuple[int, dict[str, str]
         report.add(1, "statement", "the header needs a statement column")
     if not report.ok:
         return []
-    rows = []
-    for number, cells in enumerate(reader, start=2):
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        numbered = list(enumerate(reader, start=2))
+    except csv.Error as exc:  # e.g. a NUL byte: not a text file
+        report.add(reader.line_num, "row", f"cannot be read as CSV ({exc})")
+        return []
+    for number, cells in numbered:
         if not any(cell.strip() for cell in cells):
             continue  # spreadsheets leave blank rows behind
         if len(cells) > len(columns):

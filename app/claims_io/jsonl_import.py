@@ -17,6 +17,7 @@ from typing import Any
 
 from psycopg.types.json import Json
 from sqlalchemy import JSON, Table, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.accounts.users import create_user
@@ -169,24 +170,36 @@ class Restore:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        if not self.empty:
+        if not self.empty or self.writer is not None:
+            # The id check reads the database, which the writer thread is using; and the
+            # writer takes one batch at a time.
             self.wait()
+        if self.report.ok and not self.empty:
             self._check_collisions(batch)
         if not self.report.ok:
-            return
+            return  # after the first problem nothing more is written
         if self.writer is None:
             self._insert(batch)
-            return
-        self.wait()
-        self.writing = self.writer.submit(self._insert, batch)
+        else:
+            self.writing = self.writer.submit(self._insert, batch)
 
     def wait(self) -> None:
-        """Wait for the batch being written (re-raising its error, if it failed)."""
+        """Wait for the batch being written; a refusal by the database becomes a report error."""
         if self.writing is not None:
             writing, self.writing = self.writing, None
             writing.result()
 
     def _insert(self, batch: list[tuple[int, dict[str, Any], list, list, list]]) -> None:
+        try:
+            self._insert_rows(batch)
+        except DBAPIError as exc:
+            # Validation should leave nothing for the database to refuse; if it does, say
+            # where, and write nothing more (the transaction is rolled back by the caller).
+            first, last = batch[0][0], batch[-1][0]
+            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+            self.report.add(first, "batch", f"the database refused lines {first}-{last}: {reason}")
+
+    def _insert_rows(self, batch: list[tuple[int, dict[str, Any], list, list, list]]) -> None:
         insert_rows(self.session, CLAIMS, [claim for _, claim, *_ in batch])
         insert_rows(self.session, TAGS, [tag for _, _, tags, *_ in batch for tag in tags])
         insert_rows(self.session, EVIDENCE, [item for *_, items, _ in batch for item in items])

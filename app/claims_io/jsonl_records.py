@@ -72,11 +72,24 @@ def unknown_keys(
             errors.add(f"{prefix}{key}", "is not a field of this record")
 
 
-def record_id(errors: FieldErrors, field: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        errors.add(field, "must be a positive whole number")
+# Claims, evidence and sources have 32-bit ids on PostgreSQL, events 64-bit ones.
+MAX_ID = 2**31 - 1
+MAX_EVENT_ID = 2**63 - 1
+
+
+def record_id(errors: FieldErrors, field: str, value: Any, highest: int = MAX_ID) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= highest:
+        errors.add(field, f"must be a whole number from 1 to {highest}")
         return 0
     return value
+
+
+def url(errors: FieldErrors, field: str, value: Any) -> str | None:
+    """An optional http(s) URL, checked by the domain once it is known to be text."""
+    if value is not None and not isinstance(value, str):
+        errors.add(field, "must be an http or https URL")
+        return None
+    return check_url(errors, field, value, required=False)
 
 
 def count(errors: FieldErrors, field: str, value: Any, minimum: int) -> int:
@@ -155,7 +168,7 @@ def check_source(record: Mapping[str, Any]) -> dict[str, Any]:
     row = {
         "id": record_id(errors, "id", record.get("id")),
         "name": check_text(errors, "name", record.get("name"), max_length=200, required=True),
-        "url": check_url(errors, "url", record.get("url"), required=False),
+        "url": url(errors, "url", record.get("url")),
         "created_at": instant(errors, "created_at", record.get("created_at"), required=True),
     }
     errors.raise_if_any()
@@ -183,9 +196,7 @@ def check_claim(
         "details": check_text(errors, "details", get("details"), max_length=20_000, multiline=True),
         "claimant": check_text(errors, "claimant", get("claimant"), max_length=300),
         "source_id": _source_id(errors, get("source"), sources),
-        "first_seen_url": check_url(
-            errors, "first_seen_url", get("first_seen_url"), required=False
-        ),
+        "first_seen_url": url(errors, "first_seen_url", get("first_seen_url")),
         "claimed_on": day(errors, "claimed_on", get("claimed_on")),
         "window_start": instant(errors, "window_start", get("window_start")),
         "window_end": instant(errors, "window_end", get("window_end"), required=True),
@@ -202,7 +213,11 @@ def check_claim(
         "created_by_id": person(errors, "created_by", get("created_by"), users),
     }
     check_window_order(errors, row["window_start"], row["window_end"])
-    tags = check_tags(errors, get("tags") if isinstance(get("tags"), list | None) else [1])
+    raw_tags = get("tags")
+    if raw_tags is not None and not isinstance(raw_tags, list):
+        errors.add("tags", "must be a list of text labels")
+        raw_tags = None
+    tags = check_tags(errors, raw_tags)
     evidence = [
         _evidence(errors, f"evidence[{i}].", item, claim_id, users)
         for i, item in enumerate(_list(errors, "evidence", get("evidence")))
@@ -260,8 +275,13 @@ def _evidence(
 ) -> dict[str, Any]:
     unknown_keys(errors, item, EVIDENCE_KEYS, prefix)
     fields: dict[str, Any] = {}
+    given = {key: item[key] for key in EVIDENCE_FIELDS if key in item}
+    not_text = [key for key, value in given.items() if not isinstance(value, str | None)]
+    for key in not_text:
+        errors.add(prefix + key, "must be text")
     try:
-        fields = clean_evidence({key: item[key] for key in EVIDENCE_FIELDS if key in item})
+        if not not_text:
+            fields = clean_evidence(given)
     except ValidationError as exc:
         for field, messages in exc.errors.items():
             for message in messages:
@@ -295,7 +315,7 @@ def _event(
     if not isinstance(data, dict):
         errors.add(prefix + "data", "must be an object")
     return {
-        "id": record_id(errors, prefix + "id", item.get("id")),
+        "id": record_id(errors, prefix + "id", item.get("id"), MAX_EVENT_ID),
         "claim_id": claim_id,
         "kind": item.get("kind"),
         "at": instant(errors, prefix + "at", item.get("at"), required=True),

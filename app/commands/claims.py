@@ -59,7 +59,13 @@ def import_command(file: str, fmt: str | None, as_email: str | None, dry_run: bo
     """Import claims from FILE, all or nothing: a CSV spreadsheet or a JSON Lines export."""
     session = get_session()
     with rolled_back_on_error(session):
-        report = run_import(session, file, fmt, as_email)
+        try:
+            report = run_import(session, file, fmt, as_email)
+        except UnicodeDecodeError as exc:
+            raise click.UsageError(
+                f"{file} is not UTF-8 text (byte {exc.start}); save it as UTF-8 (in Excel: "
+                "CSV UTF-8) and try again"
+            ) from None
     finish_import(session, report, dry_run)
 
 
