@@ -17,15 +17,16 @@ from app.claims import add_evidence, assign_claim, create_claim, resolve_claim
 from app.claims.access import lock_claim, require_writer
 from app.claims.errors import DomainError, ValidationError
 from app.claims.events import record_event
+from app.claims.evidence import EVIDENCE_FIELDS
 from app.claims_io.csv_rows import ClaimRow, check_row, read_rows
 from app.claims_io.report import ImportReport, Progress, no_progress
 from app.models import ClaimStatus, EventKind, Source, User
 
-EVIDENCE_FIELDS = {f: f"evidence_{f}" for f in ("url", "title", "publisher", "stance", "note")}
-EVIDENCE_FIELDS["published_on"] = "evidence_published_on"
+# The domain's field names as the spreadsheet's columns, for error messages.
+EVIDENCE_COLUMNS = {field: f"evidence_{field}" for field in EVIDENCE_FIELDS}
 RESOLVE_FIELDS = {"outcome": "status", "note": "resolution_note"}
-# Keeps the session's identity map small on large files.
-EXPUNGE_EVERY = 1
+# Keeps the session's identity map (and so each flush) small on large files.
+EXPUNGE_EVERY = 100
 
 
 def import_csv(
@@ -78,7 +79,7 @@ def _write_row(
             claim = create_claim(session, actor, now, row.claim)
             steps = 1
             if row.evidence:
-                field, renames = "evidence_url", EVIDENCE_FIELDS
+                field, renames = "evidence_url", EVIDENCE_COLUMNS
                 add_evidence(session, actor, now, claim.id, row.evidence)
                 steps += 1
             if row.assignee:
