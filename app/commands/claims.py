@@ -157,7 +157,7 @@ def export_command(file: str | None, fmt: str | None) -> None:
 @contextmanager
 def open_output(file: str | None, is_csv: bool) -> Iterator[TextIO]:
     if file is None:
-        yield click.get_text_stream("stdout")
+        yield sys.stdout
         return
     # csv writes its own line endings; a BOM lets Excel see UTF-8.
     encoding = "utf-8-sig" if is_csv else "utf-8"
