@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from app.demo import DEMO_EMAIL, load_demo
 from app.models import Claim, ClaimEvent
 from tests.conftest import NOW
 from tests.io_helpers import counts, status_counters_match
@@ -200,3 +201,36 @@ def test_a_file_that_is_not_utf8_is_refused_with_advice(runner, session, importe
     assert result.exit_code == 2
     assert "is not UTF-8 text" in result.output
     assert counts(session)["claims"] == 0
+
+
+def test_an_exported_sheet_imports_as_the_same_claims(runner, session, tmp_path):
+    load_demo(session, NOW)
+    session.flush()
+    exported = tmp_path / "demo.csv"
+    assert runner.invoke(args=["claims", "export", str(exported)]).exit_code == 0
+    result = runner.invoke(args=["claims", "import", str(exported), "--as", DEMO_EMAIL])
+    assert result.exit_code == 0, result.output
+    claims = session.scalars(select(Claim).order_by(Claim.id)).all()
+    originals, copies = claims[:5], claims[5:]
+
+    def visible(claim):
+        standing = [e.url for e in claim.evidence if not e.withdrawn][:1]
+        return (
+            claim.statement,
+            claim.subject,
+            claim.details,
+            list(claim.tags),
+            claim.claimant,
+            claim.source.name if claim.source else None,
+            claim.claimed_on,
+            claim.window_start,
+            claim.window_end,
+            claim.status,
+            claim.resolution_note,
+            claim.known_at,
+            claim.assignee_id,
+            standing,
+        )
+
+    assert [visible(c) for c in copies] == [visible(c) for c in originals]
+    assert status_counters_match(session)
