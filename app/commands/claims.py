@@ -86,7 +86,7 @@ def run_import(session: Session, file: str, fmt: str | None, as_email: str | Non
             click.echo(
                 "note: --as is not used for JSON Lines; the file names every actor", err=True
             )
-        with open(file, encoding="utf-8") as lines:
+        with open(file, encoding="utf-8-sig") as lines:
             return restore_jsonl(session, now, lines, progress_bar)
     actor = importing_user(session, as_email)
     grace = current_app.extensions["claimwatch.settings"].overdue_grace
