@@ -55,61 +55,113 @@ def claim_record(n: int, event_id: int) -> tuple[dict[str, Any], int]:
             "created",
             created,
             admin,
-            {"statement": f"Company {n} will announce product {n}", "window_end": stamp(window_end),
-             "source": f"Outlet {n % 50}"},
+            {
+                "statement": f"Company {n} will announce product {n}",
+                "window_end": stamp(window_end),
+                "source": f"Outlet {n % 50}",
+            },
         ),
-        ("evidence_added", created, reviewer, {"evidence_id": n, "url": f"https://news.example/{n}",
-                                              "title": f"Report {n}", "stance": "supports"}),
+        (
+            "evidence_added",
+            created,
+            reviewer,
+            {
+                "evidence_id": n,
+                "url": f"https://news.example/{n}",
+                "title": f"Report {n}",
+                "stance": "supports",
+            },
+        ),
         ("commented", created + timedelta(hours=1), reviewer, {"body": "Asked for comment."}),
-    ]  # fmt: skip
+    ]
     if status == "overdue":
         events.append(("flagged_overdue", window_end, None, {"window_end": stamp(window_end)}))
     if resolved:
         events.append(
-            ("resolved", created + timedelta(days=3), admin,
-             {"outcome": status, "note": "Settled.", "known_at": stamp(created + timedelta(days=2)),
-              "previous_status": "pending"})
-        )  # fmt: skip
+            (
+                "resolved",
+                created + timedelta(days=3),
+                admin,
+                {
+                    "outcome": status,
+                    "note": "Settled.",
+                    "known_at": stamp(created + timedelta(days=2)),
+                    "previous_status": "pending",
+                },
+            )
+        )
     record = {
-        "type": "claim", "id": n, "version": len(events), "statement": events[0][3]["statement"],
-        "subject": f"Company {n}", "details": f"Details of claim {n}.\nSecond line.",
-        "tags": ["bench", f"t{n % 10}"], "claimant": f"Company {n}, per insiders",
+        "type": "claim",
+        "id": n,
+        "version": len(events),
+        "statement": events[0][3]["statement"],
+        "subject": f"Company {n}",
+        "details": f"Details of claim {n}.\nSecond line.",
+        "tags": ["bench", f"t{n % 10}"],
+        "claimant": f"Company {n}, per insiders",
         "source": {"id": n % 50 + 1, "name": f"Outlet {n % 50}", "url": None},
-        "first_seen_url": f"https://first.example/{n}", "claimed_on": created.date().isoformat(),
-        "window_start": None, "window_end": stamp(window_end), "status": status,
-        "flagged_at": stamp(window_end) if status == "overdue" else None, "extensions": 0,
+        "first_seen_url": f"https://first.example/{n}",
+        "claimed_on": created.date().isoformat(),
+        "window_start": None,
+        "window_end": stamp(window_end),
+        "status": status,
+        "flagged_at": stamp(window_end) if status == "overdue" else None,
+        "extensions": 0,
         "assignee": reviewer if n % 2 else None,
         "resolution_note": "Settled." if resolved else None,
         "known_at": stamp(created + timedelta(days=2)) if resolved else None,
         "resolved_at": stamp(created + timedelta(days=3)) if resolved else None,
-        "resolved_by": admin if resolved else None, "created_at": stamp(created),
-        "created_by": admin, "updated_at": stamp(events[-1][1]),
-        "evidence": [{
-            "id": n, "url": f"https://news.example/{n}", "title": f"Report {n}", "publisher": "",
-            "published_on": None, "stance": "supports", "note": "", "added_by": reviewer,
-            "added_at": stamp(created), "withdrawn_at": None, "withdrawn_by": None,
-            "withdrawn_reason": None,
-        }],
+        "resolved_by": admin if resolved else None,
+        "created_at": stamp(created),
+        "created_by": admin,
+        "updated_at": stamp(events[-1][1]),
+        "evidence": [
+            {
+                "id": n,
+                "url": f"https://news.example/{n}",
+                "title": f"Report {n}",
+                "publisher": "",
+                "published_on": None,
+                "stance": "supports",
+                "note": "",
+                "added_by": reviewer,
+                "added_at": stamp(created),
+                "withdrawn_at": None,
+                "withdrawn_by": None,
+                "withdrawn_reason": None,
+            }
+        ],
         "events": [
             {"id": event_id + i, "kind": kind, "at": stamp(at), "actor": actor, "data": data}
             for i, (kind, at, actor, data) in enumerate(events)
         ],
-    }  # fmt: skip
+    }
     return record, event_id + len(events)
 
 
 def generate(path: Path, claims: int) -> None:
     dumps = lambda record: json.dumps(record, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
     with path.open("w", encoding="utf-8") as out:
-        header = {"type": "header", "format": "claimwatch-export", "version": 1,
-                  "users": len(USERS), "sources": 50, "claims": claims}  # fmt: skip
+        header = {
+            "type": "header",
+            "format": "claimwatch-export",
+            "version": 1,
+            "users": len(USERS),
+            "sources": 50,
+            "claims": claims,
+        }
         out.write(dumps(header) + "\n")
         for email, name, role in USERS:
             user = {"type": "user", "email": email, "name": name, "role": role, "timezone": "UTC"}
             out.write(dumps(user) + "\n")
         for i in range(50):
-            source = {"type": "source", "id": i + 1, "name": f"Outlet {i}", "url": None,
-                      "created_at": stamp(START)}  # fmt: skip
+            source = {
+                "type": "source",
+                "id": i + 1,
+                "name": f"Outlet {i}",
+                "url": None,
+                "created_at": stamp(START),
+            }
             out.write(dumps(source) + "\n")
         event_id = 1
         for n in range(1, claims + 1):
@@ -190,24 +242,30 @@ def main() -> None:
     source = work / "claims.jsonl"
     started = time.perf_counter()
     generate(source, options.claims)
-    print(f"generated {options.claims} claims ({source.stat().st_size / 2**20:.0f} MiB) "
-          f"in {time.perf_counter() - started:.1f}s")  # fmt: skip
+    print(
+        f"generated {options.claims} claims ({source.stat().st_size / 2**20:.0f} MiB) "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
     results: dict[str, list[tuple[float, float, float]]] = {}
     for run in range(options.runs):
         url = recreate(options.database)
         empty = str(work / "empty.jsonl")
         results.setdefault("baseline: export of an empty database", []).append(
-            flask(url, "claims", "export", empty))  # fmt: skip
+            flask(url, "claims", "export", empty)
+        )
         results.setdefault(f"import jsonl ({options.claims} claims)", []).append(
-            flask(url, "claims", "import", str(source)))  # fmt: skip
+            flask(url, "claims", "import", str(source))
+        )
         assert counters_match(url), "claim_status_counts disagrees with the claims table"
         results.setdefault(f"export jsonl ({options.claims} claims)", []).append(
-            flask(url, "claims", "export", str(work / "again.jsonl")))  # fmt: skip
+            flask(url, "claims", "export", str(work / "again.jsonl"))
+        )
         # Compared in chunks: reading both files whole would grow this process, and a child
         # forked from it starts with its peak memory, spoiling the children's figures.
         identical = filecmp.cmp(work / "again.jsonl", source, shallow=False)
         results.setdefault(f"export csv ({options.claims} claims)", []).append(
-            flask(url, "claims", "export", str(work / "claims.csv")))  # fmt: skip
+            flask(url, "claims", "export", str(work / "claims.csv"))
+        )
         sample = work / "sample.csv"
         with (
             (work / "claims.csv").open(encoding="utf-8-sig", newline="") as full,
@@ -220,11 +278,14 @@ def main() -> None:
                 writer.writerow(row)
         add_reviewer(url)
         results.setdefault(f"import csv ({options.csv_rows} rows, through the domain)", []).append(
-            flask(url, "claims", "import", str(sample), "--as", USERS[1][0]))  # fmt: skip
+            flask(url, "claims", "import", str(sample), "--as", USERS[1][0])
+        )
         assert counters_match(url), "claim_status_counts disagrees after the CSV import"
         load = os.getloadavg()[0]
-        print(f"run {run + 1}: re-export byte-identical to the input: {identical}; "
-              f"load average {load:.1f} on {os.cpu_count()} cores")  # fmt: skip
+        print(
+            f"run {run + 1}: re-export byte-identical to the input: {identical}; "
+            f"load average {load:.1f} on {os.cpu_count()} cores"
+        )
     print(f"\n{'step':52} {'wall s (median; runs)':>26} {'CPU s':>6} {'peak MiB':>8}")
     for step, measured in results.items():
         walls = [wall for wall, _, _ in measured]
