@@ -20,7 +20,7 @@ from app.claims import (
     reopen_claim,
     withdraw_evidence,
 )
-from app.db import get_db
+from app.db import READ_ONLY, get_db
 from app.demo import DEMO_EMAIL, load_demo
 from app.models import Claim, Evidence, User
 from tests.conftest import NOW, app_config
@@ -37,7 +37,7 @@ def empty_database(backend: str, tmp_path) -> Iterator[tuple[FlaskCliRunner, Ses
         app = create_app(app_config(url, INSTANCE_PATH=str(tmp_path)))
         engine = get_db(app).engine
         # The CLI runs in the current app context if there is one: make it the target's.
-        with app.app_context(), Session(engine) as session:
+        with app.app_context(), Session(engine.execution_options(**READ_ONLY)) as session:
             yield app.test_cli_runner(), session
         engine.dispose()
 

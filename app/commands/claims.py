@@ -23,7 +23,7 @@ from app.claims_io.jsonl_export import write_jsonl
 from app.claims_io.jsonl_import import restore_jsonl
 from app.claims_io.report import ImportReport, Step
 from app.clock import utcnow
-from app.db import get_db, get_session
+from app.db import READ_ONLY, get_db, get_session
 from app.models import User
 
 FORMATS = click.Choice(["csv", "jsonl"])
@@ -146,6 +146,10 @@ def export_command(file: str | None, fmt: str | None) -> None:
     if isinstance(db.bind, Engine) and db.engine.dialect.name == "postgresql":
         # One consistent snapshot, however long the export takes.
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    elif isinstance(db.bind, Engine):
+        # A SQLite read transaction is one snapshot too; without the write lock it blocks
+        # no reviewer while it runs.
+        session.connection(execution_options=READ_ONLY)
     write = write_jsonl if file_format(file, fmt) == "jsonl" else write_csv
     with rolled_back_on_error(session), open_output(file, write is write_csv) as out:
         count = write(session, out, progress_bar)
