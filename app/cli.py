@@ -6,12 +6,14 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import db, demo, users
+    from app.commands import db, demo, sweep, users
 
     for command in (
         db.db_group,
         users.users_group,
         users.tokens_group,
         demo.demo_command,
+        sweep.sweep_command,
+        sweep.scheduler_command,
     ):
         app.cli.add_command(command)
