@@ -1,0 +1,85 @@
+"""Two sweeps in two processes, started together, flag each due claim once between them."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from app.claims.overdue import flag_overdue_claims
+from app.db import make_engine
+from app.models import Claim, ClaimEvent
+from tests.conftest import NOW
+from tests.databases import fresh_database
+
+DUE = 10_000
+NOT_DUE = 500
+
+
+def seed_claims(url: str) -> None:
+    """DUE claims past their window and NOT_DUE still open, inserted in bulk."""
+    rows = [
+        {
+            "statement": f"Claim {n}",
+            "subject": "",
+            "details": "",
+            "claimant": "",
+            "window_end": NOW + timedelta(minutes=n - DUE),
+            "status": "pending",
+            "extensions": 0,
+            "version": 1,
+            "created_at": NOW - timedelta(days=60),
+            "updated_at": NOW - timedelta(days=60),
+        }
+        for n in range(DUE + NOT_DUE)
+    ]
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(insert(Claim), rows)
+    engine.dispose()
+
+
+def sweep_in_a_process(url: str, barrier: multiprocessing.synchronize.Barrier) -> int:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        session.execute(select(1)).all()  # connected before the start line
+        session.rollback()
+        barrier.wait(timeout=60)
+        # Small batches, so the two sweeps interleave many times instead of one after the other.
+        flagged = flag_overdue_claims(session, NOW, batch=400)
+    engine.dispose()
+    return flagged
+
+
+def test_two_sweeps_started_together_leave_one_event_per_due_claim(backend, tmp_path):
+    with fresh_database(backend, tmp_path) as url:
+        seed_claims(url)
+        context = multiprocessing.get_context("spawn")
+        with context.Manager() as manager:
+            barrier = manager.Barrier(2)
+            with context.Pool(2) as pool:
+                results = [pool.apply_async(sweep_in_a_process, (url, barrier)) for _ in range(2)]
+                flagged = [result.get(timeout=120) for result in results]
+
+        engine = make_engine(url)
+        with Session(engine) as session:
+            events = session.scalar(
+                select(func.count()).where(ClaimEvent.kind == "flagged_overdue")
+            )
+            claims_with_events = session.scalar(
+                select(func.count(func.distinct(ClaimEvent.claim_id)))
+            )
+            statuses = dict(
+                session.execute(select(Claim.status, func.count()).group_by(Claim.status)).all()
+            )
+            versions = set(
+                session.scalars(select(Claim.version).where(Claim.status == "overdue")).all()
+            )
+        engine.dispose()
+
+    assert sum(flagged) == DUE
+    assert events == claims_with_events == DUE
+    assert statuses == {"overdue": DUE, "pending": NOT_DUE}
+    assert versions == {2}
