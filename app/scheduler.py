@@ -82,6 +82,8 @@ def build_scheduler(app: Flask, jobs: list[ScheduledJob] | None = None) -> Block
             id=job.name,
             name=job.name,
             next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
             misfire_grace_time=max(1, round(seconds)),
         )
     return scheduler

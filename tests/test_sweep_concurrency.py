@@ -5,40 +5,18 @@ from __future__ import annotations
 import multiprocessing
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.claims.overdue import flag_overdue_claims
 from app.db import make_engine
 from app.models import Claim, ClaimEvent
+from tests.bulk import insert_pending_claims
 from tests.conftest import NOW
 from tests.databases import fresh_database
 
 DUE = 10_000
 NOT_DUE = 500
-
-
-def seed_claims(url: str) -> None:
-    """DUE claims past their window and NOT_DUE still open, inserted in bulk."""
-    rows = [
-        {
-            "statement": f"Claim {n}",
-            "subject": "",
-            "details": "",
-            "claimant": "",
-            "window_end": NOW + timedelta(minutes=n - DUE),
-            "status": "pending",
-            "extensions": 0,
-            "version": 1,
-            "created_at": NOW - timedelta(days=60),
-            "updated_at": NOW - timedelta(days=60),
-        }
-        for n in range(DUE + NOT_DUE)
-    ]
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(insert(Claim), rows)
-    engine.dispose()
 
 
 def sweep_in_a_process(url: str, barrier: multiprocessing.synchronize.Barrier) -> int:
@@ -55,7 +33,8 @@ def sweep_in_a_process(url: str, barrier: multiprocessing.synchronize.Barrier) -
 
 def test_two_sweeps_started_together_leave_one_event_per_due_claim(backend, tmp_path):
     with fresh_database(backend, tmp_path) as url:
-        seed_claims(url)
+        window_ends = [NOW + timedelta(minutes=n - DUE) for n in range(DUE + NOT_DUE)]
+        insert_pending_claims(url, window_ends, created=NOW - timedelta(days=60))
         context = multiprocessing.get_context("spawn")
         with context.Manager() as manager:
             barrier = manager.Barrier(2)
