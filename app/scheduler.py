@@ -96,8 +96,10 @@ def run_scheduler(app: Flask) -> None:
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("scheduler: %s received, finishing running jobs", signal.Signals(signum).name)
-        scheduler.shutdown(wait=True)
+        # Ctrl-C under scripts/run delivers INT and then TERM: the second one has nothing to do.
+        if scheduler.running:
+            log.info("scheduler: %s received, finishing running jobs", signal.Signals(signum).name)
+            scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
