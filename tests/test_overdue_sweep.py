@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.claims import extend_window, reopen_claim, resolve_claim
 from app.claims.overdue import flag_overdue_batch, flag_overdue_claims
@@ -176,3 +176,36 @@ def test_the_status_counters_follow_the_sweep(factory, session):
     after = counts()
     assert after["overdue"] - before["overdue"] == 2
     assert after["pending"] == before["pending"]
+
+
+def test_an_edit_based_on_the_version_before_the_flip_is_refused(factory, session):
+    from app.claims import VersionConflict, edit_claim
+
+    claim = factory.claim(window_end=NOW - timedelta(hours=1))
+    seen = claim.version
+    flag_overdue_claims(session, NOW)
+    with pytest.raises(VersionConflict):
+        edit_claim(session, factory.reviewer, NOW, claim.id, seen, {"subject": "Late edit"})
+
+
+def test_the_sweep_finds_due_claims_through_an_index_not_a_table_scan(session, backend):
+    from app.claims import overdue
+
+    params = {"cutoff": NOW, "now": NOW, "batch": overdue.DEFAULT_BATCH}
+    if backend == "postgresql":
+        # On a test-sized table a scan is cheapest; forbid it to see whether an index fits.
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(session.scalars(explain("EXPLAIN", overdue._POSTGRES), params))
+        assert re.search(r"Index (Only )?Scan using ix_claims_(pending|status)_window_end", plan)
+    else:
+        rows = session.execute(explain("EXPLAIN QUERY PLAN", overdue._SQLITE_FLIP), params)
+        plan = "\n".join(row[-1] for row in rows)
+        assert re.search(r"SEARCH claims USING (COVERING )?INDEX ix_claims_(pending|status)_", plan)
+    assert "Seq Scan" not in plan
+    assert "SCAN claims" not in plan
+
+
+def explain(prefix: str, statement):
+    """`statement` (a text(), or its .columns() form) behind an EXPLAIN prefix."""
+    clause = getattr(statement, "element", statement)
+    return text(f"{prefix} {clause.text}").bindparams(*clause._bindparams.values())

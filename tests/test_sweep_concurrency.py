@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from app.claims.access import lock_claim
 from app.claims.overdue import flag_overdue_claims
 from app.db import make_engine
 from app.models import Claim, ClaimEvent
@@ -62,3 +65,23 @@ def test_two_sweeps_started_together_leave_one_event_per_due_claim(backend, tmp_
     assert events == claims_with_events == DUE
     assert statuses == {"overdue": DUE, "pending": NOT_DUE}
     assert versions == {2}
+
+
+@pytest.mark.postgres_only
+def test_a_claim_a_reviewer_holds_is_left_to_the_next_sweep_without_waiting(tmp_path):
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("needs TEST_DATABASE_URL")
+    with fresh_database("postgresql", tmp_path) as url:
+        insert_pending_claims(url, [NOW - timedelta(hours=h) for h in (1, 2, 3)], created=NOW)
+        engine = make_engine(url)
+        with Session(engine) as reviewer, Session(engine) as sweeper:
+            held = lock_claim(reviewer, 1)  # e.g. a resolve form being saved right now
+            # A sweep that waited for the lock would fail here instead of hanging the suite.
+            sweeper.execute(text("SET lock_timeout = '5s'"))
+            assert flag_overdue_claims(sweeper, NOW) == 2
+            assert held.status == "pending"
+            reviewer.commit()
+            assert flag_overdue_claims(sweeper, NOW) == 1
+            events = sweeper.scalar(select(func.count()).select_from(ClaimEvent))
+        engine.dispose()
+    assert events == 3
