@@ -17,6 +17,7 @@ def test_sweep_now_flags_what_is_due_at_that_instant(runner, factory, session):
     assert result.output == "flagged 1 overdue claim\n"
     result = runner.invoke(args=["sweep", "--now", "2026-11-20T13:30:00+02:00"])  # 11:30Z
     assert result.output == "flagged 1 overdue claim\n"
+    session.expire_all()
     assert [session.get(Claim, c.id).status for c in (early, late)] == ["overdue", "overdue"]
 
 
