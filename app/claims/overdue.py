@@ -5,14 +5,19 @@ One set-based statement per batch, found through the partial index
 
 PostgreSQL: the flip and the event insert are one statement (`WITH ... UPDATE ... RETURNING`
 feeding `INSERT ... SELECT`). `FOR UPDATE SKIP LOCKED` lets two sweeps run at once: each takes
-the due claims the other has not locked, and the `status = 'pending'` re-check under the row
-lock means a claim flipped (and committed) by one is neither flipped nor evented by the other.
-A claim locked by someone else (a reviewer resolving it right now) is left to the next sweep.
+the due claims the other has not locked, and the row lock re-checks `status = 'pending'`
+against the latest committed version, so a claim flipped by one is neither flipped nor evented
+by the other. A claim locked by someone else (a reviewer resolving it right now) is left to the
+next sweep. The UPDATE finds the locked rows by `ctid` (stable while we hold their lock): joined
+by id instead, the planner, which cannot know that "pending and past" is rare, may hash-join
+against every pending claim (seen on 1,000,000 claims: 21,000 pages read to flip 10,000).
 
 SQLite: no data-modifying CTEs, so the flip is one `UPDATE ... RETURNING` and the events are one
 `INSERT ... SELECT` over the returned rows, in the same transaction. The UPDATE takes SQLite's
 single write lock before it reads, so a second sweep waits (busy_timeout) and then sees the
-claims already flipped.
+claims already flipped; no status re-check is needed in the outer WHERE (none could change
+within the statement), and without one SQLite looks the rows up by rowid instead of walking
+every pending claim.
 
 Both paths bump `version` (a sweep is a change like any other: a reviewer's form opened before
 the flip gets a 412, not a silent overwrite) and write `data = {"window_end": <RFC 3339 Z>}`,
@@ -44,7 +49,7 @@ _PG_WIRE_WINDOW_END = """
 _POSTGRES = text(
     f"""
     WITH due AS (
-        SELECT id FROM claims
+        SELECT ctid FROM claims
         WHERE status = 'pending' AND window_end < :cutoff
         ORDER BY window_end
         LIMIT :batch
@@ -52,8 +57,7 @@ _POSTGRES = text(
     ), flipped AS (
         UPDATE claims AS c
         SET status = 'overdue', flagged_at = :now, updated_at = :now, version = c.version + 1
-        FROM due
-        WHERE c.id = due.id AND c.status = 'pending'
+        WHERE c.ctid = ANY(ARRAY(SELECT ctid FROM due)) AND c.status = 'pending'
         RETURNING c.id, c.window_end
     )
     INSERT INTO claim_events (claim_id, kind, at, actor_id, data)
@@ -72,7 +76,7 @@ _SQLITE_FLIP = (
             WHERE status = 'pending' AND window_end < :cutoff
             ORDER BY window_end
             LIMIT :batch
-        ) AND status = 'pending'
+        )
         RETURNING id, window_end
         """
     )
