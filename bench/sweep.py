@@ -81,14 +81,21 @@ def nothing_due(big: str, small: str, repetitions: int) -> dict[str, list[float]
     return {name: values[1:] for name, values in times.items()}
 
 
-def trigger_share(url: str) -> dict[str, dict[str, float]]:
-    """Execution and trigger milliseconds of (a)'s batch and (b), rolled back."""
+def node_types(node: dict) -> list[str]:
+    """Every node of a JSON plan, depth first, e.g. ["ModifyTable", "Tid Scan", ...]."""
+    children = [t for child in node.get("Plans", []) for t in node_types(child)]
+    return [node.get("Node Type", "?"), *children]
+
+
+def trigger_share(url: str) -> dict[str, dict[str, object]]:
+    """Execution and trigger milliseconds, pages touched and plan nodes of one batch of (a)
+    and of (b), rolled back."""
     engine = make_engine(url)
-    statements = {"(a) one batch of ours": overdue._POSTGRES, "(b) floor": FLOOR}
-    params = {"cutoff": NOW, "now": NOW, "batch": DUE}
+    statements = {"(a) one batch (5,000) of ours": overdue._POSTGRES, "(b) floor (10,000)": FLOOR}
+    params = {"cutoff": NOW, "now": NOW, "batch": overdue.DEFAULT_BATCH}
     shares = {}
     for label, statement in statements.items():
-        explain = text("EXPLAIN (ANALYZE, FORMAT JSON) " + statement.text).bindparams(
+        explain = text("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement.text).bindparams(
             *statement._bindparams.values()
         )
         with engine.connect() as conn:
@@ -100,6 +107,8 @@ def trigger_share(url: str) -> dict[str, dict[str, float]]:
             "execution_ms": plan["Execution Time"],
             "count_trigger_ms": counting,
             "fk_trigger_ms": sum(triggers.values()) - counting,
+            "pages": plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"],
+            "scans": sorted({n for n in node_types(plan["Plan"]) if "Scan" in n}),
         }
     engine.dispose()
     return shares
@@ -177,7 +186,8 @@ def report(
             f"  {label}: {share['execution_ms']:.1f} ms, of which count triggers"
             f" {share['count_trigger_ms']:.1f} ms"
             f" ({share['count_trigger_ms'] / share['execution_ms']:.0%}),"
-            f" foreign-key checks {share['fk_trigger_ms']:.1f} ms"
+            f" foreign-key checks {share['fk_trigger_ms']:.1f} ms;"
+            f" {share['pages']:,} pages touched; scans: {', '.join(share['scans'])}"
         )
     print(f"\nwhole benchmark: {elapsed:.0f} s")
 
