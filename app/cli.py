@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import claims, db, demo, users
+    from app.commands import claims, db, demo, sweep, users
 
     for command in (
         db.db_group,
@@ -14,5 +14,7 @@ def register_commands(app: Flask) -> None:
         users.tokens_group,
         demo.demo_command,
         claims.claims_group,
+        sweep.sweep_command,
+        sweep.scheduler_command,
     ):
         app.cli.add_command(command)
