@@ -1,0 +1,164 @@
+"""The reviewers' claim list: overdue first (longest overdue first), keyset-paginated.
+
+The order is three groups: overdue claims by window end (oldest window first, so the longest
+overdue lead), pending claims by window end (closing soonest first), then resolved claims
+latest window first. Each page is read per status through `ix_claims_status_window_end
+(status, window_end, id)`: one short index range per status, merged, so page 1,000 costs what
+page 1 costs, whatever the size of the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Select, bindparam, func, or_, select, tuple_, union_all
+from sqlalchemy.orm import Session, selectinload
+
+from app.db import UTCDateTime
+from app.models import Claim, ClaimStatus, ClaimTag
+
+# (statuses, ascending?) per group, in page order.
+GROUPS: list[tuple[tuple[ClaimStatus, ...], bool]] = [
+    ((ClaimStatus.OVERDUE,), True),
+    ((ClaimStatus.PENDING,), True),
+    (
+        (
+            ClaimStatus.CONFIRMED,
+            ClaimStatus.PARTLY_CONFIRMED,
+            ClaimStatus.REFUTED,
+            ClaimStatus.RETRACTED,
+            ClaimStatus.VOID,
+        ),
+        False,
+    ),
+]
+MAX_LIMIT = 200
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    statuses: frozenset[str] = frozenset()
+    tag: str | None = None
+    source_id: int | None = None
+    assignee_id: int | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    group: int
+    window_end: datetime
+    id: int
+
+    def encode(self) -> str:
+        micros = (self.window_end - EPOCH) // MICROSECOND  # exact, unlike float seconds
+        return f"{self.group}.{micros}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        """The cursor in `text`, or None (first page) when it is missing or malformed."""
+        try:
+            group, micros, claim_id = (int(part) for part in (text or "").split("."))
+            when = EPOCH + micros * MICROSECOND
+        except (ValueError, OverflowError, OSError):
+            return None
+        if not 0 <= group < len(GROUPS):
+            return None
+        return cls(group, when, claim_id)
+
+
+@dataclass
+class ClaimPage:
+    claims: list[Claim] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def _filtered(query: Select, filters: ListFilters) -> Select:
+    if filters.tag:
+        query = query.where(
+            Claim.id.in_(select(ClaimTag.claim_id).where(ClaimTag.tag == filters.tag))
+        )
+    if filters.source_id is not None:
+        query = query.where(Claim.source_id == filters.source_id)
+    if filters.assignee_id is not None:
+        query = query.where(Claim.assignee_id == filters.assignee_id)
+    if filters.q:
+        pattern = "%" + filters.q.replace("%", r"\%").replace("_", r"\_") + "%"
+        query = query.where(
+            or_(
+                func.lower(Claim.statement).like(pattern.lower(), escape="\\"),
+                func.lower(Claim.subject).like(pattern.lower(), escape="\\"),
+            )
+        )
+    return query
+
+
+def _group_page(
+    session: Session,
+    group: int,
+    filters: ListFilters,
+    after: Cursor | None,
+    limit: int,
+) -> list[tuple[int, datetime]]:
+    """Up to `limit` (id, window_end) of one group after the cursor, in page order."""
+    statuses, ascending = GROUPS[group]
+    wanted = [s for s in statuses if not filters.statuses or s.value in filters.statuses]
+    if not wanted:
+        return []
+    parts = []
+    for status in wanted:
+        query = _filtered(select(Claim.id, Claim.window_end), filters).where(
+            Claim.status == status.value
+        )
+        if after is not None:
+            key = tuple_(
+                bindparam(None, after.window_end, type_=UTCDateTime()),
+                bindparam(None, after.id),
+            )
+            position = tuple_(Claim.window_end, Claim.id)
+            query = query.where(position > key if ascending else position < key)
+        order = (
+            (Claim.window_end, Claim.id)
+            if ascending
+            else (Claim.window_end.desc(), Claim.id.desc())
+        )
+        parts.append(select(query.order_by(*order).limit(limit).subquery()))
+    merged = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    order = (
+        (merged.c.window_end, merged.c.id)
+        if ascending
+        else (merged.c.window_end.desc(), merged.c.id.desc())
+    )
+    return [tuple(row) for row in session.execute(select(merged).order_by(*order).limit(limit))]
+
+
+def list_claims(
+    session: Session, filters: ListFilters, cursor: str | None = None, limit: int = 50
+) -> ClaimPage:
+    """One page of the claim list and the cursor of the next page (None on the last)."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    after = Cursor.decode(cursor)
+    rows: list[tuple[int, int, datetime]] = []
+    for group in range(after.group if after else 0, len(GROUPS)):
+        wanted = limit + 1 - len(rows)
+        start = after if after and after.group == group else None
+        rows += [(group, i, w) for i, w in _group_page(session, group, filters, start, wanted)]
+        if len(rows) > limit:
+            break
+    page, more = rows[:limit], len(rows) > limit
+    by_id = {
+        claim.id: claim
+        for claim in session.scalars(
+            select(Claim)
+            .options(selectinload(Claim.assignee))
+            .where(Claim.id.in_([claim_id for _, claim_id, _ in page]))
+        )
+    }
+    next_cursor = None
+    if more and page:
+        group, claim_id, window_end = page[-1]
+        next_cursor = Cursor(group, window_end, claim_id).encode()
+    return ClaimPage([by_id[i] for _, i, _ in page], next_cursor)
