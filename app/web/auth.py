@@ -91,9 +91,14 @@ def account_key() -> str:
     return f"account:{email}"
 
 
+def failed_attempt(response: Response) -> bool:
+    """Only refused attempts count: signing in successfully never locks anyone out."""
+    return response.status_code != 302
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
-@limiter.limit("5/minute", key_func=account_key, methods=["POST"])
+@limiter.limit("20/minute", methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit("5/minute", key_func=account_key, methods=["POST"], deduct_when=failed_attempt)
 def sign_in_view() -> str | Response | tuple[str, int]:
     """The sign-in form; on success, back to `next` if it is one of our own pages."""
     target = safe_next(request.values.get("next"), url_for("claims.index"))

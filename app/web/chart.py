@@ -32,19 +32,21 @@ class Chart:
     baseline: float
 
 
-def nice_max(value: int) -> int:
-    """The smallest 1, 2 or 5 x 10^n at or above `value` (at least 4), for round gridlines."""
-    top, scale = max(value, 4), 1
+def nice_step(value: int) -> int:
+    """The smallest 1, 2 or 5 x 10^n at or above `value`: gridlines at round numbers."""
+    scale = 1
     while True:
         for step in (1, 2, 5):
-            if step * scale >= top:
+            if step * scale >= value:
                 return step * scale
         scale *= 10
 
 
 def weekly_chart(weeks: list[Week]) -> Chart:
     """Grouped bars: one group per week, one bar per series, on a shared 0-based scale."""
-    top = nice_max(max((getattr(w, key) for w in weeks for key, _ in SERIES), default=0))
+    highest = max((getattr(w, key) for w in weeks for key, _ in SERIES), default=0)
+    step = nice_step(max(1, -(-highest // 4)))  # four gridlines above zero
+    top = 4 * step
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group = plot_w / max(len(weeks), 1)
     bar_w = group * 0.8 / len(SERIES)
@@ -56,5 +58,5 @@ def weekly_chart(weeks: list[Week]) -> Chart:
             h = plot_h * value / top
             bars.append(Bar(key, x0 + j * bar_w, TOP + plot_h - h, bar_w - 1, h, value, week.label))
         labels.append((LEFT + i * group + group / 2, week.label))
-    ticks = [(TOP + plot_h - plot_h * k / 4, top * k // 4) for k in range(5)]
+    ticks = [(TOP + plot_h - plot_h * k / 4, step * k) for k in range(5)]
     return Chart(WIDTH, HEIGHT, bars, labels, ticks, TOP + plot_h)
