@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, request, url_for
+from flask import Blueprint, Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
 from app.config import Settings
@@ -13,7 +13,7 @@ from app.web.extensions import csrf, limiter, login_manager
 def init_web(app: Flask, settings: Settings) -> None:
     """Security headers and cookies, sign-in, CSRF, rate limits, pages."""
     init_security(app, settings)
-    # CSRF is checked by the web blueprints (see `protect_forms`), not app-wide: the JSON
+    # CSRF is checked by the web blueprints (`blueprints.protect_forms`), not app-wide: the JSON
     # API authenticates with bearer tokens and the one-click unsubscribe must take a bare POST.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
@@ -26,7 +26,7 @@ def init_web(app: Flask, settings: Settings) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from app.web import admin, auth, claim_actions, claims, dashboard, errors, settings_views
+    from app.web import admin, auth, claim_actions, claims, dashboard, settings_views
     from app.web import sources as sources_views
     from app.web.templating import init_templating
 
@@ -41,16 +41,8 @@ def init_web(app: Flask, settings: Settings) -> None:
         admin.bp,
     ]
     for bp in pages:
-        bp.before_request(protect_forms)
-        errors.register(bp)
         app.register_blueprint(bp)
     app.register_blueprint(home)
-
-
-def protect_forms() -> None:
-    """Refuse (400) any state-changing request of the web pages without a valid CSRF token."""
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        csrf.protect()
 
 
 # Serves the one stylesheet from app/web/static at /assets (no CDN, no inline styles).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -13,10 +13,11 @@ from app.clock import utcnow
 from app.db import get_session
 from app.models import User
 from app.web.auth import actor, admin_required
+from app.web.blueprints import web_blueprint
 from app.web.forms.settings import AccessForm, NewUserForm
 from app.web.formtools import show_errors
 
-bp = Blueprint("admin", __name__, url_prefix="/admin/users")
+bp = web_blueprint("admin", __name__, url_prefix="/admin/users")
 
 
 def render_users(

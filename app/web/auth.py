@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -16,10 +16,11 @@ from app.accounts.users import new_session_token
 from app.db import get_session
 from app.models import User
 from app.security import safe_next
+from app.web.blueprints import web_blueprint
 from app.web.extensions import limiter, login_manager
 from app.web.forms.auth import SignInForm
 
-bp = Blueprint("auth", __name__)
+bp = web_blueprint("auth", __name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 

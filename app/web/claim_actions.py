@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -24,6 +24,7 @@ from app.claims import (
 from app.clock import utcnow
 from app.db import get_session
 from app.web.auth import actor, reviewer_required
+from app.web.blueprints import web_blueprint
 from app.web.claim_page import assign_choices, render_claim_page
 from app.web.forms.claims import (
     AssignForm,
@@ -38,7 +39,7 @@ from app.web.forms.claims import (
 from app.web.formtools import show_errors
 from app.web.timefmt import local_input_to_instant
 
-bp = Blueprint("claim_actions", __name__, url_prefix="/claims/<int:claim_id>")
+bp = web_blueprint("claim_actions", __name__, url_prefix="/claims/<int:claim_id>")
 Result = Response | tuple[str, int]
 
 

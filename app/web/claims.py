@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -15,11 +15,12 @@ from app.clock import utcnow
 from app.db import get_session
 from app.models import Claim, ClaimStatus, Source
 from app.web.auth import actor, reviewer_required
+from app.web.blueprints import web_blueprint
 from app.web.claim_page import load_claim, render_claim_page
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
 
-bp = Blueprint("claims", __name__, url_prefix="/claims")
+bp = web_blueprint("claims", __name__, url_prefix="/claims")
 PAGE_SIZE = 50
 
 

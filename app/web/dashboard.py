@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -11,9 +11,10 @@ from app.claims.stats import claim_stats
 from app.clock import utcnow
 from app.db import get_session
 from app.models import Claim, ClaimStatus
+from app.web.blueprints import web_blueprint
 from app.web.chart import SERIES, weekly_chart
 
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+bp = web_blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
 @bp.get("")

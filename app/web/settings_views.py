@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -20,11 +20,12 @@ from app.clock import utcnow
 from app.db import get_session
 from app.models import ApiToken
 from app.web.auth import actor, sign_in
+from app.web.blueprints import web_blueprint
 from app.web.forms.claims import EmptyForm
 from app.web.forms.settings import PasswordForm, PreferencesForm, TokenForm
 from app.web.formtools import show_errors
 
-bp = Blueprint("settings", __name__, url_prefix="/settings")
+bp = web_blueprint("settings", __name__, url_prefix="/settings")
 Result = str | Response | tuple[str, int]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -10,8 +10,9 @@ from app.claims.track_record import track_records
 from app.clock import utcnow
 from app.db import get_session
 from app.models import Source
+from app.web.blueprints import web_blueprint
 
-bp = Blueprint("sources", __name__, url_prefix="/sources")
+bp = web_blueprint("sources", __name__, url_prefix="/sources")
 
 
 @bp.get("")
