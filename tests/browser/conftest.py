@@ -26,7 +26,7 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-PASSWORD = "correct horse battery"  # noqa: S105
+PASSWORD = "correct horse battery"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
