@@ -31,7 +31,7 @@ def render_users(
             users=users,
             access=access,
             form=form or NewUserForm(formdata=None),
-            problem=problem,
+            refusal=problem,
         ),
         status,
     )
