@@ -1,7 +1,8 @@
 """Browser tests: the app served on loopback by a real server thread, driven by Chromium.
 
 The server runs over its own migrated database (committed data must be visible across
-threads), one per backend; one headless Chromium serves the whole session, a page per test.
+threads), one per test module and backend, so modules do not see each other's claims;
+one headless Chromium serves the whole session, a page per test.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Served:
     admin: str = "admin@newsroom.example"
 
 
-@pytest.fixture(scope="session", params=backends())
+@pytest.fixture(scope="module", params=backends())
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
