@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import g, has_request_context
 from flask_login import current_user
 
 # What <input type="datetime-local"> sends, and the same with a space.
@@ -14,11 +15,16 @@ NAIVE_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
 def viewer_zone() -> tzinfo:
     """The signed-in user's time zone (UTC for anonymous pages or an unknown name)."""
+    if has_request_context() and "viewer_zone" in g:
+        return g.viewer_zone  # looked up once per request, not once per time shown
     name = getattr(current_user, "timezone", None) if current_user else None
     try:
-        return ZoneInfo(name) if name else UTC
+        zone: tzinfo = ZoneInfo(name) if name else UTC
     except (ZoneInfoNotFoundError, ValueError):
-        return UTC
+        zone = UTC
+    if has_request_context():
+        g.viewer_zone = zone
+    return zone
 
 
 def localtime(value: datetime | None, style: str = "datetime") -> str:
