@@ -9,7 +9,7 @@ page 1 costs, whatever the size of the table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, bindparam, func, or_, select, tuple_, union_all
@@ -117,8 +117,8 @@ def _group_page(
     filters: ListFilters,
     after: Cursor | None,
     limit: int,
-) -> list[tuple[int, datetime]]:
-    """Up to `limit` (id, window_end) of one group after the cursor, in page order."""
+) -> list[ListedClaim]:
+    """Up to `limit` claims of one group after the cursor, in page order, in one query."""
     statuses, ascending = GROUPS[group]
     wanted = [s for s in statuses if not filters.statuses or s.value in filters.statuses]
     if not wanted:
@@ -147,42 +147,6 @@ def _group_page(
         if ascending
         else (merged.c.window_end.desc(), merged.c.id.desc())
     )
-    return [tuple(row) for row in session.execute(select(merged).order_by(*order).limit(limit))]
-
-
-def list_claims(
-    session: Session, filters: ListFilters, cursor: str | None = None, limit: int = 50
-) -> ClaimPage:
-    """One page of the claim list and the cursor of the next page (None on the last)."""
-    limit = max(1, min(limit, MAX_LIMIT))
-    after = Cursor.decode(cursor)
-    rows: list[tuple[int, int, datetime]] = []
-    for group in range(after.group if after else 0, len(GROUPS)):
-        wanted = limit + 1 - len(rows)
-        start = after if after and after.group == group else None
-        rows += [(group, i, w) for i, w in _group_page(session, group, filters, start, wanted)]
-        if len(rows) > limit:
-            break
-    page, more = rows[:limit], len(rows) > limit
-    claims = _load_rows(session, [claim_id for _, claim_id, _ in page])
-    next_cursor = None
-    if more and page:
-        group, claim_id, window_end = page[-1]
-        next_cursor = Cursor(group, window_end, claim_id).encode()
-    return ClaimPage([claims[claim_id] for _, claim_id, _ in page], next_cursor)
-
-
-def _load_rows(session: Session, ids: list[int]) -> dict[int, ListedClaim]:
-    """The listed fields of these claims, with source and assignee names: two queries."""
-    if not ids:
-        return {}
-    tags: dict[int, list[str]] = {}
-    for claim_id, tag in session.execute(
-        select(ClaimTag.claim_id, ClaimTag.tag)
-        .where(ClaimTag.claim_id.in_(ids))
-        .order_by(ClaimTag.claim_id, ClaimTag.tag)
-    ):
-        tags.setdefault(claim_id, []).append(tag)
     label = func.coalesce(func.nullif(User.name, ""), User.email)
     rows = session.execute(
         select(
@@ -195,8 +159,50 @@ def _load_rows(session: Session, ids: list[int]) -> dict[int, ListedClaim]:
             Source.name,
             label,
         )
+        .select_from(merged)
+        .join(Claim, Claim.id == merged.c.id)
         .outerjoin(Source, Source.id == Claim.source_id)
         .outerjoin(User, User.id == Claim.assignee_id)
-        .where(Claim.id.in_(ids))
+        .order_by(*order)
+        .limit(limit)
     )
-    return {row[0]: ListedClaim(*row, tags=tuple(tags.get(row[0], ()))) for row in rows}
+    return [ListedClaim(*row) for row in rows]
+
+
+def list_claims(
+    session: Session, filters: ListFilters, cursor: str | None = None, limit: int = 50
+) -> ClaimPage:
+    """One page of the claim list and the cursor of the next page (None on the last).
+
+    Usually two queries: the page (one group fills it) and the tags of its claims.
+    """
+    limit = max(1, min(limit, MAX_LIMIT))
+    after = Cursor.decode(cursor)
+    rows: list[tuple[int, ListedClaim]] = []
+    for group in range(after.group if after else 0, len(GROUPS)):
+        wanted = limit + 1 - len(rows)
+        start = after if after and after.group == group else None
+        rows += [(group, claim) for claim in _group_page(session, group, filters, start, wanted)]
+        if len(rows) > limit:
+            break
+    page, more = rows[:limit], len(rows) > limit
+    tags = _tags(session, [claim.id for _, claim in page])
+    next_cursor = None
+    if more and page:
+        group, last = page[-1]
+        next_cursor = Cursor(group, last.window_end, last.id).encode()
+    return ClaimPage(
+        [replace(claim, tags=tuple(tags.get(claim.id, ()))) for _, claim in page], next_cursor
+    )
+
+
+def _tags(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    tags: dict[int, list[str]] = {}
+    if ids:
+        for claim_id, tag in session.execute(
+            select(ClaimTag.claim_id, ClaimTag.tag)
+            .where(ClaimTag.claim_id.in_(ids))
+            .order_by(ClaimTag.claim_id, ClaimTag.tag)
+        ):
+            tags.setdefault(claim_id, []).append(tag)
+    return tags
