@@ -41,10 +41,10 @@ CLAIMS_SQL = text(
            1, we - interval '30 days', we - interval '30 days', :uid
     FROM (
         SELECT g, s.st,
-               CASE s.st
-                   WHEN 'overdue' THEN CAST(:now AS timestamptz) - make_interval(days => 1 + g % 365, secs => g % 86400)
-                   WHEN 'pending' THEN CAST(:now AS timestamptz) + make_interval(days => 1 + g % 365, secs => g % 86400)
-                   ELSE CAST(:now AS timestamptz) - make_interval(days => 1 + g % 1800, secs => g % 86400)
+               CAST(:now AS timestamptz) + CASE s.st
+                   WHEN 'overdue' THEN -make_interval(days => 1 + g % 365, secs => g % 86400)
+                   WHEN 'pending' THEN make_interval(days => 1 + g % 365, secs => g % 86400)
+                   ELSE -make_interval(days => 1 + g % 1800, secs => g % 86400)
                END AS we
         FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g
         CROSS JOIN LATERAL (
