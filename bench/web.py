@@ -37,7 +37,8 @@ from bench import web_data
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_web"
 WEB_PORT, BARE_PORT = 8201, 8202
-GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "1"]
+# `-c /dev/null`: not the repo's gunicorn.conf.py (its access log would be measured too).
+GUNICORN = ["-c", "/dev/null", "--workers", "2", "--worker-class", "gthread", "--threads", "1"]
 GUNICORN += ["--log-level", "warning", "--backlog", "256"]
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
