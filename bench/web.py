@@ -1,8 +1,9 @@
 """`scripts/bench web`: the claim list page on PostgreSQL at 10,000 and at 1,000,000 claims.
 
 1. Server time: the page rendered in-process (Flask test client, no network), median of N
-   requests, first page and a deep page (a cursor 90% into the resolved claims), once with
-   10,000 claims and again after growing the same database to 1,000,000.
+   requests: first page, first page of the resolved claims, and a deep page (a cursor 90%
+   into the resolved claims), on two databases, 10,000 claims (`<name>_10k`) and 1,000,000,
+   every case taking turns request by request so the machine's changing load hits all alike.
 2. Throughput: wrk on loopback against gunicorn serving the list page and, in the same run
    with the same gunicorn settings, the bare Flask endpoint (bench/bare.py); rounds are
    interleaved and medians reported, because the two cores are shared with other work.
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.claims.listing import Cursor
@@ -88,35 +90,34 @@ def deep_cursor(url: str) -> tuple[str, int]:
     return Cursor(2, window_end.astimezone(UTC), claim_id).encode(), (open_n + skip) // 50 + 2
 
 
-def server_times(client: FlaskClient, paths: dict[str, str], requests: int) -> dict[str, float]:
-    """Median (ms) of rendering each path in-process; the paths take turns, so that the
-    machine's changing load falls on all of them alike."""
-    times: dict[str, list[float]] = {name: [] for name in paths}
-    for n in range(requests + 10):
-        for name, path in paths.items():
-            start = time.perf_counter()
-            response = client.get(path, base_url="https://localhost")
-            if n >= 10:  # the first rounds warm the caches
-                times[name].append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200
-    return {name: statistics.median(values) for name, values in times.items()}
-
-
-def measure_pages(url: str, label: str, requests: int) -> list[str]:
-    client = signed_in_client(url)
+def cases(url: str, label: str) -> dict[str, str]:
+    """The pages measured on one database: first page, first resolved page, a deep page."""
     cursor, page_no = deep_cursor(url)
     resolved = "&".join(f"status={s}" for s in RESOLVED.strip("()").replace("'", "").split(", "))
-    paths = {
-        "first page": "/claims",
-        "first page of the resolved claims": f"/claims?{resolved}",
-        f"deep page (page ~{page_no:,}, in the resolved claims)": (
+    return {
+        f"{label} | first page": "/claims",
+        f"{label} | first page of the resolved claims": f"/claims?{resolved}",
+        f"{label} | deep page (page ~{page_no:,}, in the resolved claims)": (
             f"/claims?cursor={urllib.parse.quote(cursor)}"
         ),
     }
-    lines = []
-    for name, median in server_times(client, paths, requests).items():
-        lines.append(f"| {label} | {name} | {median:.2f} |")
-        print(lines[-1], flush=True)
+
+
+def measure_pages(urls: dict[str, str], requests: int) -> list[str]:
+    """Every case of every database, taking turns request by request."""
+    clients = {label: signed_in_client(url) for label, url in urls.items()}
+    all_times: dict[str, list[float]] = {}
+    paths = {label: cases(url, label) for label, url in urls.items()}
+    for n in range(requests + 10):
+        for label, client in clients.items():
+            for name, path in paths[label].items():
+                start = time.perf_counter()
+                response = client.get(path, base_url="https://localhost")
+                if n >= 10:  # the first rounds warm the caches
+                    all_times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200
+    lines = [f"| {name} | {statistics.median(t):.2f} |" for name, t in all_times.items()]
+    print("\n".join(lines), flush=True)
     return lines
 
 
@@ -208,18 +209,19 @@ def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     now = datetime.now(UTC)
 
-    times = ["| claims | page | median ms |", "|---|---|---|"]
+    small = make_url(url).set(database=make_url(url).database + "_10k")
+    small_url = small.render_as_string(hide_password=False)
     if not args.skip_load:
-        web_data.recreate_database(url)
-        engine = web_data.engine_for(url)
-        user_id = web_data.seed_people_and_sources(engine, now)
-        web_data.add_claims(engine, 1, 10_000, user_id, now)
-        times += measure_pages(url, "10,000", args.requests)
-        started = time.perf_counter()
-        web_data.add_claims(engine, 10_001, 1_000_000, user_id, now)
-        print(f"grew to 1,000,000 claims in {time.perf_counter() - started:.0f} s", flush=True)
-        engine.dispose()
-    times += measure_pages(url, "1,000,000", args.requests)
+        for target, size in [(small_url, 10_000), (url, 1_000_000)]:
+            started = time.perf_counter()
+            web_data.recreate_database(target)
+            engine = web_data.engine_for(target)
+            user_id = web_data.seed_people_and_sources(engine, now)
+            web_data.add_claims(engine, 1, size, user_id, now)
+            engine.dispose()
+            print(f"{size:,} claims loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    times = ["| claims | page | median ms |", "|---|---|---|"]
+    times += measure_pages({"10,000": small_url, "1,000,000": url}, args.requests)
     rates = ["| endpoint | median req/s | rounds |", "|---|---|---|"]
     rates += throughput(url, args.rounds, args.duration)
     print("\n".join(["", *times, "", *rates]))
