@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -14,6 +15,7 @@ EXPIRY = [("", "Never"), ("30", "30 days"), ("90", "90 days"), ("365", "1 year")
 ROLES = [("viewer", "Viewer"), ("reviewer", "Reviewer"), ("admin", "Admin")]
 
 
+@cache  # available_timezones() reads the tz database from disk on every call
 def timezone_choices() -> list[tuple[str, str]]:
     names = sorted(n for n in available_timezones() if "/" in n and not n.startswith("Etc/"))
     return [("UTC", "UTC"), *((n, n.replace("_", " ")) for n in names)]
