@@ -45,6 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
 
+    from app.web import init_web
+
+    init_web(app, settings)
+
     from app.cli import register_commands
 
     register_commands(app)

@@ -1,0 +1,229 @@
+"""The reviewers' claim list: overdue first (longest overdue first), keyset-paginated.
+
+The order is three groups: overdue claims by window end (oldest window first, so the longest
+overdue lead), pending claims by window end (closing soonest first), then resolved claims
+latest window first. Each page is read per status through `ix_claims_status_window_end
+(status, window_end, id)`: one short index range per status, merged, so page 1,000 costs what
+page 1 costs, whatever the size of the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, String, bindparam, func, or_, select, tuple_, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from app.db import UTCDateTime
+from app.models import Claim, ClaimStatus, ClaimTag, Source, User
+
+
+class tag_list(FunctionElement[str]):
+    """The claim's tags joined by commas, sorted (a tag never contains a comma)."""
+
+    type = String()
+    inherit_cache = True
+
+    def __init__(self, claim_id: ColumnElement[Any]) -> None:
+        super().__init__(claim_id)
+
+
+@compiles(tag_list, "postgresql")
+def _tag_list_pg(element: tag_list, compiler: SQLCompiler, **kw: Any) -> str:
+    (claim_id,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return (
+        "(SELECT string_agg(claim_tags.tag, ',' ORDER BY claim_tags.tag) "
+        f"FROM claim_tags WHERE claim_tags.claim_id = {claim_id})"
+    )
+
+
+@compiles(tag_list, "sqlite")
+def _tag_list_sqlite(element: tag_list, compiler: SQLCompiler, **kw: Any) -> str:
+    (claim_id,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return (
+        "(SELECT group_concat(tag, ',') FROM (SELECT claim_tags.tag AS tag FROM claim_tags "
+        f"WHERE claim_tags.claim_id = {claim_id} ORDER BY claim_tags.tag))"
+    )
+
+
+# (statuses, ascending?) per group, in page order.
+GROUPS: list[tuple[tuple[ClaimStatus, ...], bool]] = [
+    ((ClaimStatus.OVERDUE,), True),
+    ((ClaimStatus.PENDING,), True),
+    (
+        (
+            ClaimStatus.CONFIRMED,
+            ClaimStatus.PARTLY_CONFIRMED,
+            ClaimStatus.REFUTED,
+            ClaimStatus.RETRACTED,
+            ClaimStatus.VOID,
+        ),
+        False,
+    ),
+]
+MAX_LIMIT = 200
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    statuses: frozenset[str] = frozenset()
+    tag: str | None = None
+    source_id: int | None = None
+    assignee_id: int | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    group: int
+    window_end: datetime
+    id: int
+
+    def encode(self) -> str:
+        micros = (self.window_end - EPOCH) // MICROSECOND  # exact, unlike float seconds
+        return f"{self.group}.{micros}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        """The cursor in `text`, or None (first page) when it is missing or malformed."""
+        try:
+            group, micros, claim_id = (int(part) for part in (text or "").split("."))
+            when = EPOCH + micros * MICROSECOND
+        except (ValueError, OverflowError, OSError):
+            return None
+        if not 0 <= group < len(GROUPS):
+            return None
+        return cls(group, when, claim_id)
+
+
+@dataclass(frozen=True)
+class ListedClaim:
+    """What the list shows of a claim: read as plain rows, not ORM objects (a page is 50)."""
+
+    id: int
+    statement: str
+    subject: str
+    status: str
+    window_end: datetime
+    source_id: int | None
+    source_name: str | None
+    assignee_label: str | None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class ClaimPage:
+    claims: list[ListedClaim] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def _filtered(query: Select, filters: ListFilters) -> Select:
+    if filters.tag:
+        query = query.where(
+            Claim.id.in_(select(ClaimTag.claim_id).where(ClaimTag.tag == filters.tag))
+        )
+    if filters.source_id is not None:
+        query = query.where(Claim.source_id == filters.source_id)
+    if filters.assignee_id is not None:
+        query = query.where(Claim.assignee_id == filters.assignee_id)
+    if filters.q:
+        pattern = "%" + filters.q.replace("%", r"\%").replace("_", r"\_") + "%"
+        query = query.where(
+            or_(
+                func.lower(Claim.statement).like(pattern.lower(), escape="\\"),
+                func.lower(Claim.subject).like(pattern.lower(), escape="\\"),
+            )
+        )
+    return query
+
+
+def _group_page(
+    session: Session,
+    group: int,
+    filters: ListFilters,
+    after: Cursor | None,
+    limit: int,
+) -> list[ListedClaim]:
+    """Up to `limit` claims of one group after the cursor, in page order, in one query."""
+    statuses, ascending = GROUPS[group]
+    wanted = [s for s in statuses if not filters.statuses or s.value in filters.statuses]
+    if not wanted:
+        return []
+    parts = []
+    for status in wanted:
+        query = _filtered(select(Claim.id, Claim.window_end), filters).where(
+            Claim.status == status.value
+        )
+        if after is not None:
+            key = tuple_(
+                bindparam(None, after.window_end, type_=UTCDateTime()),
+                bindparam(None, after.id),
+            )
+            position = tuple_(Claim.window_end, Claim.id)
+            query = query.where(position > key if ascending else position < key)
+        order = (
+            (Claim.window_end, Claim.id)
+            if ascending
+            else (Claim.window_end.desc(), Claim.id.desc())
+        )
+        parts.append(select(query.order_by(*order).limit(limit).subquery()))
+    merged = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    order = (
+        (merged.c.window_end, merged.c.id)
+        if ascending
+        else (merged.c.window_end.desc(), merged.c.id.desc())
+    )
+    label = func.coalesce(func.nullif(User.name, ""), User.email)
+    rows = session.execute(
+        select(
+            Claim.id,
+            Claim.statement,
+            Claim.subject,
+            Claim.status,
+            Claim.window_end,
+            Claim.source_id,
+            Source.name,
+            label,
+            tag_list(Claim.id),
+        )
+        .select_from(merged)
+        .join(Claim, Claim.id == merged.c.id)
+        .outerjoin(Source, Source.id == Claim.source_id)
+        .outerjoin(User, User.id == Claim.assignee_id)
+        .order_by(*order)
+        .limit(limit)
+    )
+    return [
+        ListedClaim(*row[:-1], tags=tuple(row[-1].split(",")) if row[-1] else ()) for row in rows
+    ]
+
+
+def list_claims(
+    session: Session, filters: ListFilters, cursor: str | None = None, limit: int = 50
+) -> ClaimPage:
+    """One page of the claim list and the cursor of the next page (None on the last).
+
+    Usually one query: one group fills the page, tags and names come with it.
+    """
+    limit = max(1, min(limit, MAX_LIMIT))
+    after = Cursor.decode(cursor)
+    rows: list[tuple[int, ListedClaim]] = []
+    for group in range(after.group if after else 0, len(GROUPS)):
+        wanted = limit + 1 - len(rows)
+        start = after if after and after.group == group else None
+        rows += [(group, claim) for claim in _group_page(session, group, filters, start, wanted)]
+        if len(rows) > limit:
+            break
+    page, more = rows[:limit], len(rows) > limit
+    next_cursor = None
+    if more and page:
+        group, last = page[-1]
+        next_cursor = Cursor(group, last.window_end, last.id).encode()
+    return ClaimPage([claim for _, claim in page], next_cursor)

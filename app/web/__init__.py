@@ -1,0 +1,55 @@
+"""The reviewers' web app: sign-in, claim pages, dashboard, sources, settings, users."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, redirect, url_for
+from werkzeug.wrappers import Response
+
+from app.config import Settings
+from app.security import init_security
+from app.web.extensions import csrf, limiter, login_manager
+
+
+def init_web(app: Flask, settings: Settings) -> None:
+    """Security headers and cookies, sign-in, CSRF, rate limits, pages."""
+    init_security(app, settings)
+    # CSRF is checked by the web blueprints (`blueprints.protect_forms`), not app-wide: the JSON
+    # API authenticates with bearer tokens and the one-click unsubscribe must take a bare POST.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
+    app.config.setdefault("RATELIMIT_STORAGE_URI", settings.ratelimit_storage_uri)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in_view"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from app.web import admin, auth, claim_actions, claims, dashboard, settings_views
+    from app.web import sources as sources_views
+    from app.web.templating import init_templating
+
+    init_templating(app)
+    pages = [
+        auth.bp,
+        claims.bp,
+        claim_actions.bp,
+        dashboard.bp,
+        sources_views.bp,
+        settings_views.bp,
+        admin.bp,
+    ]
+    for bp in pages:
+        app.register_blueprint(bp)
+    app.register_blueprint(home)
+
+
+# Serves the one stylesheet from app/web/static at /assets (no CDN, no inline styles).
+home = Blueprint("home", __name__, static_folder="static", static_url_path="/assets")
+
+
+@home.get("/")
+def index() -> Response:
+    """The claim list is the home page."""
+    return redirect(url_for("claims.index"))

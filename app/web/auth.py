@@ -1,0 +1,138 @@
+"""Signing in and out, who is signed in, and the role each view needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.users import new_session_token
+from app.db import get_session
+from app.models import User
+from app.security import safe_next
+from app.web.blueprints import web_blueprint
+from app.web.extensions import limiter, login_manager
+from app.web.forms.auth import SignInForm
+
+bp = web_blueprint("auth", __name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class SignedIn(UserMixin):
+    """The signed-in user as Flask-Login sees it; attributes are read from the `User` row."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        # The session token is part of the id: rotating it ends every other session.
+        return f"{self.user.id}:{self.user.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.active
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.user, name)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> SignedIn | None:
+    """The user of a session id "<id>:<session token>", if that session is still current."""
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = get_session().get(User, int(raw_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return SignedIn(user)
+
+
+def actor() -> User:
+    """The signed-in user's row, for the domain functions."""
+    return current_user.user
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session for `user` (nothing from the anonymous session is kept)."""
+    session.clear()
+    login_user(SignedIn(user))
+
+
+def role_required(check: Callable[[User], bool]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Signed in, and `check(user)` holds; otherwise 403."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not check(actor()):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+reviewer_required = role_required(lambda user: user.can_write)
+admin_required = role_required(lambda user: user.is_admin)
+
+
+def account_key() -> str:
+    """The rate-limit key of a sign-in attempt: the account it is for."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"account:{email}"
+
+
+def failed_attempt(response: Response) -> bool:
+    """Only refused attempts count: signing in successfully never locks anyone out."""
+    return response.status_code != 302
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("20/minute", methods=["POST"], deduct_when=failed_attempt)
+@limiter.limit("5/minute", key_func=account_key, methods=["POST"], deduct_when=failed_attempt)
+def sign_in_view() -> str | Response | tuple[str, int]:
+    """The sign-in form; on success, back to `next` if it is one of our own pages."""
+    target = safe_next(request.values.get("next"), url_for("claims.index"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = SignInForm()
+    if form.validate_on_submit():
+        db = get_session()
+        email = form.email.data.strip().lower()
+        user = db.scalars(select(User).where(User.email == email)).one_or_none()
+        if (
+            verify_password(user.password_hash if user else None, form.password.data)
+            and user is not None
+            and user.active
+        ):
+            if needs_rehash(user.password_hash or ""):
+                user.password_hash = hash_password(form.password.data)
+                db.commit()
+            sign_in(user)
+            return redirect(target)
+        form.password.errors.append("The email or password is not right.")
+        return render_template("auth/sign_in.html", form=form, next=target), 401
+    return render_template("auth/sign_in.html", form=form, next=target)
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out() -> Response:
+    """End the session. The user's session token rotates, so a copied cookie dies with it."""
+    user = actor()
+    user.session_token = new_session_token()
+    get_session().commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.sign_in_view"))

@@ -1,0 +1,104 @@
+"""The claim page: the claim, its evidence, its timeline and a form for each action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.claims.errors import NotFound
+from app.clock import utcnow
+from app.db import get_session
+from app.models import Claim, ClaimEvent, Evidence, Role, User
+from app.web.forms.claims import (
+    AssignForm,
+    CommentForm,
+    EvidenceForm,
+    ExtendForm,
+    ReopenForm,
+    ResolveForm,
+    WithdrawEvidenceForm,
+)
+
+ACTION_FORMS: dict[str, type[FlaskForm]] = {
+    "evidence": EvidenceForm,
+    "resolve": ResolveForm,
+    "extend": ExtendForm,
+    "reopen": ReopenForm,
+    "assign": AssignForm,
+    "comment": CommentForm,
+}
+
+
+def load_claim(claim_id: int) -> Claim:
+    claim = (
+        get_session()
+        .scalars(
+            select(Claim)
+            .options(
+                selectinload(Claim.evidence).selectinload(Evidence.added_by),
+                selectinload(Claim.assignee),
+            )
+            .where(Claim.id == claim_id)
+        )
+        .one_or_none()
+    )
+    if claim is None:
+        raise NotFound(f"there is no claim {claim_id}")
+    return claim
+
+
+def reviewers() -> list[User]:
+    return list(
+        get_session().scalars(
+            select(User)
+            .where(User.active.is_(True), User.role.in_([Role.REVIEWER.value, Role.ADMIN.value]))
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def assign_choices() -> list[tuple[str, str]]:
+    return [("", "Nobody")] + [(str(u.id), u.label) for u in reviewers()]
+
+
+def render_claim_page(
+    claim_id: int,
+    bound: dict[str, Any] | None = None,
+    problems: dict[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The page, with `bound` forms (a failed action, values kept) in place of fresh ones."""
+    session = get_session()
+    session.expire_all()  # a refused action may have left half-applied state in memory
+    claim = load_claim(claim_id)
+    events = session.scalars(
+        select(ClaimEvent)
+        .options(selectinload(ClaimEvent.actor))
+        .where(ClaimEvent.claim_id == claim_id)
+        .order_by(ClaimEvent.id)
+    ).all()
+    bound = bound or {}
+    forms: dict[str, Any] = {}
+    for name, form_class in ACTION_FORMS.items():
+        forms[name] = bound[name] if name in bound else form_class(formdata=None)
+    forms["assign"].assignee.choices = assign_choices()
+    if "assign" not in bound:
+        forms["assign"].assignee.data = str(claim.assignee_id or "")
+    withdraw = bound.get("withdraw", {})
+    return (
+        render_template(
+            "claims/show.html",
+            claim=claim,
+            events=events,
+            forms=forms,
+            withdraw_form=WithdrawEvidenceForm(formdata=None),
+            withdraw_bound=withdraw,
+            problems=problems or {},
+            now=utcnow(),
+        ),
+        status,
+    )

@@ -1,0 +1,120 @@
+"""Forms of the claim pages: new and edit, and every action on the claim page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+
+OUTCOMES = [
+    ("confirmed", "Confirmed"),
+    ("partly_confirmed", "Partly confirmed"),
+    ("refuted", "Refuted"),
+    ("retracted", "Retracted by the claimant or source"),
+    ("void", "Void (cannot be settled)"),
+]
+STANCES = [("supports", "Supports"), ("refutes", "Refutes"), ("context", "Context")]
+WITHIN = [
+    ("", "— or pick a date below —"),
+    ("P1W", "1 week"),
+    ("P2W", "2 weeks"),
+    ("P3W", "3 weeks"),
+    ("P1M", "1 month"),
+    ("P3M", "3 months"),
+    ("P6M", "6 months"),
+    ("P1Y", "1 year"),
+]
+
+
+def text_values(form: FlaskForm, names: list[str]) -> dict[str, Any]:
+    """The raw text of the named fields, as the domain takes it ("" for empty)."""
+    return {name: form[name].raw_data[0] if form[name].raw_data else "" for name in names}
+
+
+class ClaimFieldsForm(FlaskForm):
+    """The fields shared by new and edit; all plain text, so a typo is kept and explained."""
+
+    statement = TextAreaField("Statement")
+    subject = StringField("Subject")
+    claimant = StringField("Claimant")
+    source = StringField("Source (outlet)")
+    source_url = URLField("Source website")
+    first_seen_url = URLField("First seen at")
+    claimed_on = StringField("Claimed on")
+    window_start = StringField("Window opens")
+    tags = StringField("Tags")
+    details = TextAreaField("Details")
+
+    FIELDS = [
+        "statement",
+        "subject",
+        "claimant",
+        "source",
+        "source_url",
+        "first_seen_url",
+        "claimed_on",
+        "window_start",
+        "tags",
+        "details",
+    ]
+
+
+class NewClaimForm(ClaimFieldsForm):
+    expected_within = SelectField("Expected within", choices=WITHIN, default="")
+    window_end = StringField("Window closes")
+
+    FIELDS = [*ClaimFieldsForm.FIELDS, "expected_within", "window_end"]
+
+
+class EditClaimForm(ClaimFieldsForm):
+    version = HiddenField()
+
+
+class EvidenceForm(FlaskForm):
+    url = URLField("Link")
+    title = StringField("Title")
+    publisher = StringField("Publisher")
+    published_on = StringField("Published on")
+    stance = SelectField("Stance", choices=STANCES, default="supports")
+    note = TextAreaField("Note")
+
+    FIELDS = ["url", "title", "publisher", "published_on", "stance", "note"]
+
+
+class WithdrawEvidenceForm(FlaskForm):
+    reason = StringField("Reason")
+
+
+class ResolveForm(FlaskForm):
+    outcome = SelectField("Outcome", choices=OUTCOMES)
+    note = TextAreaField("Note")
+    known_at = StringField("Known since")
+
+
+class ExtendForm(FlaskForm):
+    expected_within = SelectField("New window", choices=WITHIN, default="")
+    window_end = StringField("or a new closing date")
+    reason = StringField("Reason")
+
+
+class ReopenForm(FlaskForm):
+    reason = StringField("Reason")
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField("Assign to", choices=[], validate_choice=False)
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment")
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons (sign out, revoke, regenerate)."""

@@ -1,0 +1,62 @@
+"""Template filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from app.models import ClaimStatus
+from app.web.timefmt import days_since, iso_utc, localtime
+
+STATUS_LABELS = {
+    ClaimStatus.PENDING.value: "Pending",
+    ClaimStatus.OVERDUE.value: "Overdue",
+    ClaimStatus.CONFIRMED.value: "Confirmed",
+    ClaimStatus.PARTLY_CONFIRMED.value: "Partly confirmed",
+    ClaimStatus.REFUTED.value: "Refuted",
+    ClaimStatus.RETRACTED.value: "Retracted",
+    ClaimStatus.VOID.value: "Void",
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def parse_instant(value: str | None) -> datetime | None:
+    """An RFC 3339 time kept in an event's data, back as an aware datetime."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return None
+
+
+def reject_cursor(args: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The query string without its cursor, to build first- and next-page links."""
+    return {key: values for key, values in args.items() if key != "cursor"}
+
+
+def init_templating(app: Flask) -> None:
+    # The web pages' templates live in app/web/templates; the app's own loader comes first.
+    web_templates = FileSystemLoader(str(Path(__file__).parent / "templates"))
+    app.jinja_loader = ChoiceLoader(
+        [loader for loader in (app.jinja_loader, web_templates) if loader]
+    )
+    app.jinja_env.filters.update(
+        localtime=localtime,
+        iso_utc=iso_utc,
+        status_label=status_label,
+        days_since=days_since,
+        reject_cursor=reject_cursor,
+        parse_instant=parse_instant,
+    )
+
+    @app.context_processor
+    def globals_() -> dict[str, Any]:
+        return {"STATUS_LABELS": STATUS_LABELS}

@@ -1,0 +1,231 @@
+"""`scripts/bench web`: the claim list page on PostgreSQL at 10,000 and at 1,000,000 claims.
+
+1. Server time: the page rendered in-process (Flask test client, no network), median of N
+   requests: first page, first page of the resolved claims, and a deep page (a cursor 90%
+   into the resolved claims), on two databases, 10,000 claims (`<name>_10k`) and 1,000,000,
+   every case taking turns request by request so the machine's changing load hits all alike.
+2. Throughput: wrk on loopback against gunicorn serving the list page and, in the same run
+   with the same gunicorn settings, the bare Flask endpoint (bench/bare.py); rounds are
+   interleaved and medians reported, because the two cores are shared with other work.
+
+Usage: scripts/bench web [--requests N] [--rounds N] [--duration SECONDS] [--skip-load]
+Environment: BENCH_DATABASE_URL (default: the local PostgreSQL, database cw_bench_web).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.claims.listing import Cursor
+from bench import web_data
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_web"
+WEB_PORT, BARE_PORT = 8201, 8202
+GUNICORN = ["-c", str(ROOT / "bench" / "gunicorn_bench.py")]
+SECRET = "bench-secret-key-not-for-production"  # noqa: S105
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+RESOLVED = "('confirmed', 'partly_confirmed', 'refuted', 'retracted', 'void')"
+
+
+def app_env(url: str) -> dict[str, str]:
+    return {
+        "CLAIMWATCH_ENV": "production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": tempfile.mkdtemp(prefix="cw-bench-web-"),
+    }
+
+
+def signed_in_client(url: str) -> FlaskClient:
+    app = create_app(app_env(url))
+    client = app.test_client()
+    base = "https://localhost"
+    page = client.get("/sign-in", base_url=base).get_data(as_text=True)
+    form = {
+        "csrf_token": TOKEN.search(page).group(1),
+        "email": web_data.EMAIL,
+        "password": web_data.PASSWORD,
+    }
+    # Over https Flask-WTF also checks that the Referer is our own site, as browsers send it.
+    headers = {"Referer": f"{base}/sign-in"}
+    assert client.post("/sign-in", data=form, base_url=base, headers=headers).status_code == 302
+    return client
+
+
+def deep_cursor(url: str) -> tuple[str, int]:
+    """A cursor 90% of the way into the resolved claims, and the page number it is."""
+    engine = web_data.engine_for(url)
+    with engine.connect() as conn:
+        open_n = conn.scalar(
+            text("SELECT count(*) FROM claims WHERE status IN ('overdue', 'pending')")
+        )
+        resolved_n = conn.scalar(text(f"SELECT count(*) FROM claims WHERE status IN {RESOLVED}"))
+        skip = int(resolved_n * 0.9)
+        window_end, claim_id = conn.execute(
+            text(
+                f"SELECT window_end, id FROM claims WHERE status IN {RESOLVED} "
+                "ORDER BY window_end DESC, id DESC OFFSET :skip LIMIT 1"
+            ),
+            {"skip": skip},
+        ).one()
+    engine.dispose()
+    return Cursor(2, window_end.astimezone(UTC), claim_id).encode(), (open_n + skip) // 50 + 2
+
+
+def cases(url: str, label: str) -> dict[str, str]:
+    """The pages measured on one database: first page, first resolved page, a deep page."""
+    cursor, page_no = deep_cursor(url)
+    resolved = "&".join(f"status={s}" for s in RESOLVED.strip("()").replace("'", "").split(", "))
+    return {
+        f"{label} | first page": "/claims",
+        f"{label} | first page of the resolved claims": f"/claims?{resolved}",
+        f"{label} | deep page (page ~{page_no:,}, in the resolved claims)": (
+            f"/claims?cursor={urllib.parse.quote(cursor)}"
+        ),
+    }
+
+
+def measure_pages(urls: dict[str, str], requests: int) -> list[str]:
+    """Every case of every database, taking turns request by request."""
+    clients = {label: signed_in_client(url) for label, url in urls.items()}
+    all_times: dict[str, list[float]] = {}
+    paths = {label: cases(url, label) for label, url in urls.items()}
+    for n in range(requests + 10):
+        for label, client in clients.items():
+            for name, path in paths[label].items():
+                start = time.perf_counter()
+                response = client.get(path, base_url="https://localhost")
+                if n >= 10:  # the first rounds warm the caches
+                    all_times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200
+    lines = [f"| {name} | {statistics.median(t):.2f} |" for name, t in all_times.items()]
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+@contextmanager
+def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[None]:
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), *GUNICORN, "--bind", f"127.0.0.1:{port}", app]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError(f"gunicorn for {app} did not start") from None
+                time.sleep(0.3)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def http_session_cookie(port: int) -> str:
+    """Sign in over HTTP; returns the Cookie header value of the session."""
+    base = f"http://127.0.0.1:{port}"
+    with urllib.request.urlopen(f"{base}/sign-in") as response:  # noqa: S310
+        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+        token = TOKEN.search(response.read().decode()).group(1)
+    body = urllib.parse.urlencode(
+        {"csrf_token": token, "email": web_data.EMAIL, "password": web_data.PASSWORD}
+    ).encode()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    request = urllib.request.Request(f"{base}/sign-in", data=body, headers={"Cookie": cookie})  # noqa: S310
+    try:
+        urllib.request.build_opener(NoRedirect).open(request)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 302:
+            return exc.headers["Set-Cookie"].split(";", 1)[0]
+        raise
+    raise RuntimeError("sign-in did not redirect")
+
+
+def wrk(url: str, duration: int, cookie: str | None = None) -> float:
+    cmd = ["wrk", "-t2", "-c8", f"-d{duration}s"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    if "Non-2xx" in out:
+        raise RuntimeError(f"wrk saw errors:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def throughput(url: str, rounds: int, duration: int) -> list[str]:
+    env = app_env(url)
+    web_rps, bare_rps = [], []
+    with gunicorn("app.wsgi:app", WEB_PORT, env), gunicorn("bench.bare:app", BARE_PORT, {}):
+        cookie = http_session_cookie(WEB_PORT)
+        wrk(f"http://127.0.0.1:{WEB_PORT}/claims", 2, cookie)  # warm-up
+        for n in range(rounds):
+            web_rps.append(wrk(f"http://127.0.0.1:{WEB_PORT}/claims", duration, cookie))
+            bare_rps.append(wrk(f"http://127.0.0.1:{BARE_PORT}/ping", duration))
+            print(f"round {n + 1}: list page {web_rps[-1]:.0f} rps, bare {bare_rps[-1]:.0f} rps")
+    web, bare = statistics.median(web_rps), statistics.median(bare_rps)
+
+    def each(rates: list[float]) -> str:
+        return ", ".join(f"{r:.0f}" for r in rates)
+
+    return [
+        f"| list page `/claims` (1,000,000 claims) | {web:.0f} | {each(web_rps)} |",
+        f"| bare Flask `/ping` | {bare:.0f} | {each(bare_rps)} |",
+        f"| ratio | {100 * web / bare:.1f}% | |",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--skip-load", action="store_true", help="reuse the 1M database")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    now = datetime.now(UTC)
+
+    small = make_url(url).set(database=make_url(url).database + "_10k")
+    small_url = small.render_as_string(hide_password=False)
+    if not args.skip_load:
+        for target, size in [(small_url, 10_000), (url, 1_000_000)]:
+            started = time.perf_counter()
+            web_data.recreate_database(target)
+            engine = web_data.engine_for(target)
+            user_id = web_data.seed_people_and_sources(engine, now)
+            web_data.add_claims(engine, 1, size, user_id, now)
+            engine.dispose()
+            print(f"{size:,} claims loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    times = ["| claims | page | median ms |", "|---|---|---|"]
+    times += measure_pages({"10,000": small_url, "1,000,000": url}, args.requests)
+    rates = ["| endpoint | median req/s | rounds |", "|---|---|---|"]
+    rates += throughput(url, args.rounds, args.duration)
+    print("\n".join(["", *times, "", *rates]))
+
+
+if __name__ == "__main__":
+    main()

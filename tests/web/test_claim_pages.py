@@ -1,0 +1,194 @@
+"""The claim pages through the test client: list, new, edit, and each action's refusals."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from app.claims import edit_claim
+from app.claims.overdue import flag_overdue_claims
+from app.clock import utcnow
+from app.models import Claim
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_list_marks_overdue_claims_with_days_overdue_and_counts_each_status(
+    as_reviewer, factory, session
+):
+    now = utcnow()
+    factory.claim(statement="Long overdue", now=now, window_end=now - timedelta(days=9))
+    factory.claim(statement="Still pending", now=now, window_end=now + timedelta(days=9))
+    flag_overdue_claims(session, now)
+    html = text(as_reviewer.get("/claims"))
+    assert html.index("Long overdue") < html.index("Still pending")
+    assert "9 days overdue" in html
+    assert re.search(r'<span class="n">1</span> Overdue', html)
+    assert re.search(r'<span class="n">1</span> Pending', html)
+
+
+def test_the_list_pages_with_a_cursor(as_reviewer, factory, session, monkeypatch):
+    from app.web import claims as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(5):
+        factory.claim(statement=f"Claim number {n}", window_end=utcnow() + timedelta(days=n + 1))
+    session.commit()
+    seen, path = [], "/claims"
+    while path:
+        html = text(as_reviewer.get(path))
+        seen += re.findall(r"Claim number (\d)", html)
+        match = re.search(r'rel="next" href="([^"]+)"', html)
+        path = match.group(1).replace("&amp;", "&") if match else None
+    assert seen == ["0", "1", "2", "3", "4"]
+
+
+def test_a_new_claim_is_created_from_the_form(as_reviewer, session):
+    response = as_reviewer.post(
+        "/claims/new",
+        {
+            "statement": "DeepSeek V4 will be served on Ascend",
+            "claimed_on": "2026-11-20",
+            "expected_within": "P3W",
+            "tags": "AI, chips",
+            "source": "The Decoder",
+        },
+    )
+    assert response.status_code == 302
+    claim = session.get(Claim, int(response.location.rsplit("/", 1)[1]))
+    assert claim.window_end.isoformat() == "2026-12-12T00:00:00+00:00"
+    assert claim.tags == ["ai", "chips"]
+
+
+def test_an_invalid_new_claim_comes_back_with_the_values_and_the_reasons(as_reviewer):
+    response = as_reviewer.post(
+        "/claims/new", {"subject": "Kept <subject>", "first_seen_url": "javascript:alert(1)"}
+    )
+    assert response.status_code == 422
+    html = text(response)
+    assert 'value="Kept &lt;subject&gt;"' in html
+    assert 'value="javascript:alert(1)"' in html
+    assert re.search(r'id="statement-error">is required', html)
+    assert re.search(r'id="first_seen_url-error">must be an http or https URL', html)
+
+
+def test_an_edit_over_someone_elses_change_is_shown_not_applied(as_reviewer, factory, session):
+    claim = factory.claim(statement="Original statement")
+    session.commit()
+    as_reviewer.get(f"/claims/{claim.id}/edit")
+    edit_claim(session, factory.reviewer, utcnow(), claim.id, 1, {"subject": "Theirs"})
+    session.commit()
+    response = as_reviewer.post(
+        f"/claims/{claim.id}/edit", {"version": "1", "statement": "My statement"}
+    )
+    assert response.status_code == 409
+    html = text(response)
+    assert "changed since you opened it" in html
+    assert "My statement" in html  # what I typed is kept
+    assert "Theirs" in html  # and what they changed is shown
+    assert 'name="version" type="hidden" value="2"' in html
+    session.expire_all()
+    assert session.get(Claim, claim.id).statement == "Original statement"
+
+
+def test_resolving_without_evidence_explains_why_and_keeps_the_note(as_reviewer, factory, session):
+    claim = factory.claim()
+    session.commit()
+    response = as_reviewer.post(
+        f"/claims/{claim.id}/resolve", {"outcome": "confirmed", "note": "My careful note"}
+    )
+    assert response.status_code == 409
+    html = text(response)
+    assert "needs at least one evidence item" in html
+    assert "My careful note" in html
+    session.expire_all()
+    assert session.get(Claim, claim.id).status == "pending"
+
+
+def test_an_extension_without_a_reason_is_refused_beside_the_field(as_reviewer, factory, session):
+    claim = factory.claim()
+    session.commit()
+    response = as_reviewer.post(f"/claims/{claim.id}/extend", {"expected_within": "P2W"})
+    assert response.status_code == 422
+    assert re.search(r'id="extend-reason-error">is required', text(response))
+
+
+def test_each_action_lands_on_the_timeline(as_reviewer, reviewer, factory, session):
+    claim = factory.claim()
+    session.commit()
+    cid = claim.id
+    steps = [
+        ("evidence", {"url": "https://news.example/a", "title": "A report", "stance": "supports"}),
+        ("comments", {"body": "Checking with the company"}),
+        ("assign", {"assignee": str(reviewer.id)}),
+        ("extend", {"expected_within": "P1M", "reason": "Delayed"}),
+        ("resolve", {"outcome": "confirmed", "note": "Announced"}),
+        ("reopen", {"reason": "The announcement was walked back"}),
+    ]
+    for action, data in steps:
+        response = as_reviewer.post(f"/claims/{cid}/{action}", data)
+        assert response.status_code == 302, (action, text(response)[:2000])
+    html = text(as_reviewer.get(f"/claims/{cid}"))
+    for phrase in [
+        "created the claim",
+        "added evidence (supports)",
+        "commented",
+        "assigned it to",
+        "extended the window",
+        "resolved it as",
+        "reopened it",
+    ]:
+        assert phrase in html, phrase
+
+
+def test_withdrawn_evidence_stays_visible_as_withdrawn(as_reviewer, factory, session):
+    claim = factory.claim()
+    evidence = factory.evidence(claim, title="Shaky report")
+    session.commit()
+    response = as_reviewer.post(
+        f"/claims/{claim.id}/evidence/{evidence.id}/withdraw", {"reason": "Retracted by outlet"}
+    )
+    assert response.status_code == 302
+    html = text(as_reviewer.get(f"/claims/{claim.id}"))
+    assert "Shaky report" in html
+    assert "Retracted by outlet" in html
+    assert "badge-withdrawn" in html
+
+
+def test_a_viewer_sees_no_actions_and_cannot_post_any(as_viewer, factory, session):
+    claim = factory.claim()
+    session.commit()
+    html = text(as_viewer.get(f"/claims/{claim.id}"))
+    assert "Resolve" not in html
+    assert f"/claims/{claim.id}/edit" not in html
+    assert as_viewer.get("/claims/new").status_code == 403
+    for action, data in [
+        ("resolve", {"outcome": "void", "note": ""}),
+        ("comments", {"body": "hi"}),
+        ("edit", {"version": "1", "statement": "Changed"}),
+    ]:
+        assert as_viewer.post(f"/claims/{claim.id}/{action}", data).status_code == 403
+    assert (
+        as_viewer.post("/claims/new", {"statement": "x", "expected_within": "P1W"}).status_code
+        == 403
+    )
+
+
+def test_times_are_shown_in_the_viewers_time_zone(as_reviewer, reviewer, factory, session):
+    claim = factory.claim(window_end="2026-12-11")  # 2026-12-12T00:00Z
+    session.commit()
+    assert "12 Dec 2026, 00:00 UTC" in text(as_reviewer.get(f"/claims/{claim.id}"))
+    as_reviewer.post(
+        "/settings/preferences",
+        {"name": "Rita", "timezone": "America/New_York", "digest_frequency": "daily",
+         "digest_hour": "8"},
+    )  # fmt: skip
+    assert "11 Dec 2026, 19:00 EST" in text(as_reviewer.get(f"/claims/{claim.id}"))
+
+
+def test_an_unknown_claim_is_a_404_page(as_reviewer):
+    response = as_reviewer.get("/claims/999999")
+    assert response.status_code == 404
+    assert "Not found" in text(response)

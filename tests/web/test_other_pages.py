@@ -1,0 +1,119 @@
+"""Dashboard, sources, settings and user management."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from app.accounts.tokens import find_usable_token
+from app.claims import resolve_claim
+from app.claims.overdue import flag_overdue_claims
+from app.clock import utcnow
+from app.models import User
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_dashboard_draws_the_weekly_chart_as_svg_with_a_table(as_reviewer, factory, session):
+    now = utcnow()
+    for _ in range(3):
+        factory.claim(now=now, window_end=now - timedelta(days=1))
+    flag_overdue_claims(session, now)
+    html = text(as_reviewer.get("/dashboard"))
+    assert '<svg viewBox="0 0 720 260" role="img"' in html
+    assert len(re.findall(r'<rect class="bar bar-opened"', html)) == 12
+    assert re.search(r'<rect class="bar bar-opened"[^>]*><title>W\d\d: 3 opened</title>', html)
+    assert re.search(r'<rect class="bar bar-flagged"[^>]*><title>W\d\d: 3 flagged</title>', html)
+    assert re.search(r"<td>3</td><td>3</td><td>0</td>", html)  # the table fallback
+    assert "1 days overdue" in html or "0 days overdue" in html
+
+
+def test_sources_show_their_track_record(as_reviewer, factory, session):
+    now = utcnow()
+    for outcome in ("confirmed", "confirmed", "refuted"):
+        claim = factory.claim(source="The Decoder")
+        factory.evidence(claim)
+        resolve_claim(session, factory.reviewer, now, claim.id, outcome, "")
+    html = text(as_reviewer.get("/sources"))
+    assert "The Decoder" in html
+    assert "<strong>67%</strong>" in html
+
+
+def test_an_api_token_is_shown_once_and_can_be_revoked(as_reviewer, reviewer, session):
+    response = as_reviewer.post("/settings/tokens", {"name": "Sheet", "scope": "read"})
+    assert response.status_code == 201
+    secret = re.search(r'<code class="token" id="new-token">(cw_[^<]+)</code>', text(response))
+    assert secret
+    assert find_usable_token(session, secret.group(1), utcnow()) is not None
+    page = text(as_reviewer.get("/settings"))
+    assert secret.group(1) not in page  # never shown again
+    token_id = re.search(r"/settings/tokens/(\d+)/revoke", page).group(1)
+    assert as_reviewer.post(f"/settings/tokens/{token_id}/revoke").status_code == 302
+    session.expire_all()
+    assert find_usable_token(session, secret.group(1), utcnow()) is None
+
+
+def test_someone_elses_token_cannot_be_revoked(as_reviewer, factory, session):
+    from app.accounts.tokens import create_token
+
+    other = factory.user()
+    token, _ = create_token(session, other, utcnow(), "Theirs", "read")
+    session.commit()
+    assert as_reviewer.post(f"/settings/tokens/{token.id}/revoke").status_code == 404
+
+
+def test_the_feed_key_is_shown_and_replaced(as_reviewer, reviewer, session):
+    as_reviewer.post("/settings/feed-key")
+    first = re.search(r"overdue\.atom\?key=([\w-]+)", text(as_reviewer.get("/settings"))).group(1)
+    as_reviewer.post("/settings/feed-key")
+    second = re.search(r"overdue\.atom\?key=([\w-]+)", text(as_reviewer.get("/settings"))).group(1)
+    assert first != second
+
+
+def test_bad_preferences_are_explained_and_kept(as_reviewer):
+    response = as_reviewer.post(
+        "/settings/preferences",
+        {"name": "Rita", "timezone": "Mars/Olympus", "digest_frequency": "hourly",
+         "digest_hour": "25"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    html = text(response)
+    assert "is not an IANA time zone" in html
+    assert "must be off, daily or weekly" in html
+    assert "must be an hour from 0 to 23" in html
+
+
+def test_an_admin_adds_people_and_deactivates_them(as_admin, session):
+    response = as_admin.post(
+        "/admin/users",
+        {"email": "New.Person@Newsroom.example", "name": "New", "role": "reviewer",
+         "password": "a long initial passphrase"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    user = session.query(User).filter_by(email="new.person@newsroom.example").one()
+    assert user.role == "reviewer"
+    response = as_admin.post(f"/admin/users/{user.id}", {"role": "viewer"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert (user.role, user.active) == ("viewer", False)
+
+
+def test_the_last_admin_cannot_be_demoted(as_admin, admin):
+    response = as_admin.post(f"/admin/users/{admin.id}", {"role": "reviewer", "active": "y"})
+    assert response.status_code == 409
+    assert "last active admin" in text(response)
+
+
+def test_a_bad_new_user_is_explained_beside_the_fields(as_admin):
+    response = as_admin.post("/admin/users", {"email": "not-an-email", "role": "reviewer"})
+    assert response.status_code == 422
+    html = text(response)
+    assert 'id="email-error"' in html
+    assert 'id="password-error"' in html
+
+
+def test_reviewers_cannot_manage_users(as_reviewer):
+    assert as_reviewer.get("/admin/users").status_code == 403
+    assert as_reviewer.post("/admin/users", {"email": "x@y.example"}).status_code == 403

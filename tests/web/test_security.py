@@ -1,0 +1,102 @@
+"""Security headers, cookie flags per environment, CSRF, and safe redirects."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.security import safe_next
+from tests.conftest import app_config
+from tests.web.conftest import PASSWORD
+
+
+def test_every_response_carries_the_security_headers(as_reviewer):
+    for path in ["/sign-in", "/claims", "/dashboard", "/assets/claimwatch.css", "/healthz"]:
+        response = as_reviewer.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp
+        assert "'unsafe-inline'" not in csp
+        for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+            assert directive in csp, (path, directive)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_script_or_style(as_reviewer, factory, session):
+    claim = factory.claim(actor=factory.user(role="reviewer"))
+    session.commit()
+    for path in ["/claims", f"/claims/{claim.id}", "/dashboard", "/sources", "/settings"]:
+        html = as_reviewer.get(path).get_data(as_text=True)
+        assert "<script" not in html, path
+        assert "style=" not in html, path
+
+
+def test_development_cookies_are_httponly_and_lax_without_secure(browser, reviewer, session):
+    session.commit()
+    browser.sign_in(reviewer.email)
+    cookie = browser.client.get_cookie("claimwatch_session")
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+    assert not cookie.secure
+
+
+def test_production_cookies_are_secure_with_a_host_prefix(database_url, connection, tmp_path):
+    app = create_app(
+        {
+            **app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path)),
+            "CLAIMWATCH_ENV": "production",
+        }
+    )
+    response = app.test_client().get("/sign-in", base_url="https://claimwatch.example")
+    set_cookie = response.headers["Set-Cookie"]
+    assert set_cookie.startswith("__Host-claimwatch=")
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert flag in set_cookie
+    assert "Domain=" not in set_cookie
+
+
+def test_a_post_without_a_csrf_token_is_refused(as_reviewer, session):
+    response = as_reviewer.client.post(
+        "/claims/new", data={"statement": "Forged", "expected_within": "P1W"}
+    )
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+
+
+def test_a_post_with_another_sessions_csrf_token_is_refused(new_browser, reviewer, session):
+    session.commit()
+    mine, theirs = new_browser(), new_browser()
+    mine.sign_in(reviewer.email)
+    theirs.get("/sign-in")
+    response = mine.client.post(
+        "/claims/new",
+        data={"csrf_token": theirs.token, "statement": "Forged", "expected_within": "P1W"},
+    )
+    assert response.status_code == 400
+
+
+def test_sign_in_itself_needs_a_csrf_token(app, reviewer, session):
+    session.commit()
+    response = app.test_client().post(
+        "/sign-in", data={"email": reviewer.email, "password": PASSWORD}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/claims/3", "/claims/3"),
+        ("/claims?status=overdue", "/claims?status=overdue"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("\\\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/claims\r\nLocation: https://evil.example", "/"),
+        ("", "/"),
+        (None, "/"),
+    ],
+)
+def test_safe_next_allows_only_our_own_paths(target, expected):
+    assert safe_next(target) == expected
