@@ -1,5 +1,6 @@
 """Every model, importable from one place."""
 
+from app.models.api import IdempotencyKey
 from app.models.claims import (
     Claim,
     ClaimEvent,
@@ -31,6 +32,7 @@ __all__ = [
     "ClaimTag",
     "DigestFrequency",
     "EventKind",
+    "IdempotencyKey",
     "Evidence",
     "Role",
     "Source",
