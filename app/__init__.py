@@ -45,6 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
 
+    from app.api import init_api
+
+    init_api(app)
+
     from app.cli import register_commands
 
     register_commands(app)

@@ -1,0 +1,34 @@
+"""The JSON API v1 (`/api/v1`), its OpenAPI document and docs, and the overdue Atom feed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, g
+
+from app.api.errors import attach_problem_handlers
+from app.db import get_session
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+attach_problem_handlers(bp)
+MAX_BODY = 1024 * 1024
+
+
+@bp.after_request
+def _commit_token_use(response: Response) -> Response:
+    # A read changes nothing but the token's `last_used_at`; keep that, unless we failed.
+    if g.pop("api_token_touched", False) and response.status_code < 400:
+        get_session().commit()
+    return response
+
+
+def init_api(app: Flask) -> None:
+    """Register the API's blueprints, error handling and body size limit on `app`."""
+    from app.api import actions, claimreview, claims, evidence, sources  # noqa: F401  (routes)
+    from app.api.docs import docs_bp
+    from app.api.errors import register_error_handlers
+    from app.api.feeds import feeds_bp
+
+    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY)
+    app.register_blueprint(bp)
+    app.register_blueprint(docs_bp)
+    app.register_blueprint(feeds_bp)
+    register_error_handlers(app)
