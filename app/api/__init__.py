@@ -27,7 +27,8 @@ def init_api(app: Flask) -> None:
     from app.api.errors import register_error_handlers
     from app.api.feeds import feeds_bp
 
-    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.register_blueprint(bp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(feeds_bp)
