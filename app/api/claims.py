@@ -22,7 +22,7 @@ from app.clock import utcnow
 from app.db import get_session
 from app.models import Claim, ClaimStatus, Evidence, IdempotencyKey, TokenScope
 
-CLAIM_ID = "/claims/<int(min=1, max=2147483647):claim_id>"
+CLAIM_ID = "/claims/<id:claim_id>"
 LIST_QUERY = [
     {
         "name": "status",

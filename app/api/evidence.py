@@ -16,7 +16,7 @@ from app.clock import utcnow
 from app.db import get_session
 from app.models import TokenScope
 
-EVIDENCE_ID = CLAIM_ID + "/evidence/<int(min=1, max=2147483647):evidence_id>"
+EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"
 
 
 @operation(

@@ -162,6 +162,7 @@ def build_document(title: str, version: str, extra_models: Sequence[type[BaseMod
                     "in": "path",
                     "required": True,
                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                    "description": "An id; one that names nothing is a 404",
                 }
                 for name in op.path_params
             ]

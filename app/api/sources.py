@@ -49,7 +49,7 @@ def list_sources_view() -> Response:
 @operation(
     bp,
     "GET",
-    "/sources/<int(min=1, max=2147483647):source_id>",
+    "/sources/<id:source_id>",
     "getSource",
     "A source with its track record",
     "sources",

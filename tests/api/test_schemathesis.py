@@ -1,0 +1,77 @@
+"""Property-based conformance: every operation, driven from the OpenAPI document itself.
+
+Runs in-process (WSGI) with a write token, through the examples, coverage and fuzzing phases
+and a stateful run that follows the document's links. It asserts what the document promises:
+no 5xx, and every status, header and body as documented. It is bounded to stay quick.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api.conftest import end_request_session
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+QUICK = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def api_schema(app):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@QUICK
+def test_every_operation_conforms_to_the_document(case, write_token):
+    response = case.call(headers={"Authorization": f"Bearer {write_token}"})
+    end_request_session()
+    case.validate_response(response, checks=CHECKS)
+
+
+def test_linked_workflows_conform_to_the_document(app, write_token):
+    base = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app).as_state_machine()
+
+    class Workflow(base):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Bearer {write_token}"}}
+
+        def after_call(self, response, case):
+            end_request_session()
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
