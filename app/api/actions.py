@@ -8,9 +8,10 @@ from sqlalchemy.orm import joinedload
 
 from app.api import bp
 from app.api.auth import authenticate
-from app.api.claims import CLAIM_ID, claim_response, load_claim
+from app.api.claims import CLAIM_ID, changed_claim_response
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
+from app.api.reading import read_only_session
 from app.api.replies import claim_reply
 from app.api.schemas.claims import (
     AssignRequest,
@@ -34,11 +35,6 @@ from app.db import get_session
 from app.models import Claim, ClaimEvent, EventKind, TokenScope
 
 
-def _done(claim_id: int) -> Response:
-    get_session().commit()
-    return claim_response(load_claim(claim_id))
-
-
 @operation(
     bp,
     "POST",
@@ -56,7 +52,7 @@ def resolve_view(claim_id: int) -> Response:
     actor = authenticate(now, TokenScope.WRITE)
     body, _ = parse_body(ResolveRequest)
     resolve_claim(get_session(), actor, now, claim_id, body.outcome, body.note or "", body.known_at)
-    return _done(claim_id)
+    return changed_claim_response(claim_id)
 
 
 @operation(
@@ -84,7 +80,7 @@ def extend_view(claim_id: int) -> Response:
         window_end=body.window_end,
         expected_within=body.expected_within,
     )
-    return _done(claim_id)
+    return changed_claim_response(claim_id)
 
 
 @operation(
@@ -105,7 +101,7 @@ def reopen_view(claim_id: int) -> Response:
     body, _ = parse_body(ReopenRequest)
     grace = current_app.config["OVERDUE_GRACE"]
     reopen_claim(get_session(), actor, now, claim_id, body.reason, grace)
-    return _done(claim_id)
+    return changed_claim_response(claim_id)
 
 
 @operation(
@@ -125,7 +121,7 @@ def assign_view(claim_id: int) -> Response:
     actor = authenticate(now, TokenScope.WRITE)
     body, _ = parse_body(AssignRequest)
     assign_claim(get_session(), actor, now, claim_id, body.assignee)
-    return _done(claim_id)
+    return changed_claim_response(claim_id)
 
 
 @operation(
@@ -166,8 +162,8 @@ def comment_view(claim_id: int) -> tuple[Response, int]:
     {200: Reply("The history", EventList)},
 )
 def events_view(claim_id: int) -> Response:
+    session = read_only_session()
     authenticate(utcnow(), TokenScope.READ)
-    session = get_session()
     if session.get(Claim, claim_id) is None:
         raise NotFound(f"there is no claim {claim_id}")
     events = session.scalars(

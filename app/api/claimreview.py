@@ -16,6 +16,7 @@ from app.api import bp
 from app.api.auth import authenticate
 from app.api.claims import CLAIM_ID, load_claim
 from app.api.openapi import Reply, operation
+from app.api.reading import read_only_session
 from app.api.serialize import day, instant
 from app.claims import StateConflict
 from app.clock import utcnow
@@ -118,6 +119,7 @@ def claim_review(claim: Claim, public_url: str) -> dict[str, Any]:
     errors=[409],
 )
 def claimreview_view(claim_id: int) -> Response:
+    read_only_session()
     authenticate(utcnow(), TokenScope.READ)
     claim = load_claim(claim_id)
     if not claim.is_resolved:

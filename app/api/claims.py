@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.api import bp
 from app.api.auth import authenticate
@@ -13,6 +13,7 @@ from app.api.listing import list_claims, parse_query
 from app.api.openapi import Reply, operation
 from app.api.pagination import MAX_LIMIT, next_link
 from app.api.params import expected_version, json_body, parse_body
+from app.api.reading import read_claim, read_only_session
 from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
 from app.api.serialize import claim as claim_json
@@ -20,7 +21,7 @@ from app.api.serialize import etag
 from app.claims import NotFound, create_claim, edit_claim
 from app.clock import utcnow
 from app.db import get_session
-from app.models import Claim, ClaimStatus, Evidence, IdempotencyKey, TokenScope
+from app.models import Claim, ClaimStatus, IdempotencyKey, TokenScope
 
 CLAIM_ID = "/claims/<id:claim_id>"
 LIST_QUERY = [
@@ -77,29 +78,26 @@ LINK = {"Link": {"description": 'rel="next": the next page', "schema": {"type": 
 
 
 def load_claim(claim_id: int) -> Claim:
-    """The claim with its evidence and their people, or 404."""
-    item = (
-        get_session()
-        .scalars(
-            select(Claim)
-            .where(Claim.id == claim_id)
-            .options(
-                selectinload(Claim.evidence).selectinload(Evidence.added_by),
-                selectinload(Claim.evidence).selectinload(Evidence.withdrawn_by),
-            )
-        )
-        .one_or_none()
-    )
+    """The claim as an ORM object (with its source), or 404."""
+    item = get_session().get(Claim, claim_id)
     if item is None:
         raise NotFound(f"there is no claim {claim_id}")
     return item
 
 
-def claim_response(item: Claim, status: int = 200) -> Response:
-    response = jsonify(claim_json(item))
+def claim_response(data: dict[str, Any], status: int = 200) -> Response:
+    """A claim's JSON with its ETag."""
+    response = jsonify(data)
     response.status_code = status
-    response.headers["ETag"] = etag(item.id, item.version)
+    response.headers["ETag"] = etag(data["id"], data["version"])
     return response
+
+
+def changed_claim_response(claim_id: int) -> Response:
+    """After a change: commit, then answer with the claim as it now is."""
+    session = get_session()
+    session.commit()
+    return claim_response(read_claim(session, claim_id))
 
 
 @operation(
@@ -114,8 +112,9 @@ def claim_response(item: Claim, status: int = 200) -> Response:
     errors=[422],
 )
 def list_claims_view() -> Response:
+    session = read_only_session()
     authenticate(utcnow(), TokenScope.READ)
-    items, cursor = list_claims(get_session(), parse_query(request.args))
+    items, cursor = list_claims(session, parse_query(request.args))
     response = jsonify(items=items, next=cursor)
     if cursor:
         response.headers["Link"] = next_link(cursor)
@@ -163,7 +162,8 @@ def create_claim_view() -> Response:
         key_row = claimed
     _, values = parse_body(ClaimCreate)
     item = create_claim(session, actor, now, values)
-    response = claim_response(item, 201)
+    # A new claim has no evidence yet: no need to ask the database.
+    response = claim_response({**claim_json(item, with_evidence=False), "evidence": []}, 201)
     response.headers["Location"] = url_for("api.getClaim", claim_id=item.id)
     if key_row is not None:
         remember(key_row, response)
@@ -181,8 +181,9 @@ def create_claim_view() -> Response:
     {200: claim_reply("The claim")},
 )
 def get_claim_view(claim_id: int) -> Response:
+    session = read_only_session()
     authenticate(utcnow(), TokenScope.READ)
-    return claim_response(load_claim(claim_id))
+    return claim_response(read_claim(session, claim_id))
 
 
 @operation(
@@ -212,6 +213,5 @@ def edit_claim_view(claim_id: int) -> Response:
     version = expected_version(claim_id)
     _, changes = parse_body(ClaimPatch)
     session = get_session()
-    item = edit_claim(session, actor, now, claim_id, version, changes)
-    session.commit()
-    return claim_response(load_claim(item.id))
+    edit_claim(session, actor, now, claim_id, version, changes)
+    return changed_claim_response(claim_id)

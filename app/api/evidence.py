@@ -9,6 +9,7 @@ from app.api.auth import authenticate
 from app.api.claims import CLAIM_ID, load_claim
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
+from app.api.reading import read_evidence, read_only_session
 from app.api.schemas.evidence import Evidence, EvidenceCreate, EvidenceList, WithdrawRequest
 from app.api.serialize import evidence as evidence_json
 from app.claims import add_evidence, withdraw_evidence
@@ -29,8 +30,10 @@ EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"
     {200: Reply("The evidence, oldest first", EvidenceList)},
 )
 def list_evidence_view(claim_id: int) -> Response:
+    session = read_only_session()
     authenticate(utcnow(), TokenScope.READ)
-    return jsonify(items=[evidence_json(e) for e in load_claim(claim_id).evidence])
+    load_claim(claim_id)
+    return jsonify(items=read_evidence(session, claim_id))
 
 
 @operation(

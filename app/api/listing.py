@@ -7,7 +7,6 @@ The list reads plain columns, not ORM objects: for 50 rows that halves the time 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -110,9 +109,9 @@ def _tags(dialect: str) -> Any:
     )
 
 
-def build_select(query: ClaimQuery, dialect: str) -> Select[Any]:
-    column, descending = SORTS[query.sort]
-    stmt = (
+def claim_select(dialect: str) -> Select[Any]:
+    """Every column the wire shape of a claim needs, in one statement (see `claim_row`)."""
+    return (
         select(
             *Claim.__table__.columns,
             _tags(dialect),
@@ -125,6 +124,11 @@ def build_select(query: ClaimQuery, dialect: str) -> Select[Any]:
         .outerjoin(Assignee, Assignee.id == Claim.assignee_id)
         .outerjoin(ResolvedBy, ResolvedBy.id == Claim.resolved_by_id)
     )
+
+
+def build_select(query: ClaimQuery, dialect: str) -> Select[Any]:
+    column, descending = SORTS[query.sort]
+    stmt = claim_select(dialect)
     if query.statuses:
         stmt = stmt.where(Claim.status.in_(query.statuses))
     if query.tag:
@@ -153,7 +157,7 @@ def list_claims(session: Session, query: ClaimQuery) -> tuple[list[dict[str, Any
     """One page of claims as wire dicts, and the cursor of the next page (None on the last)."""
     dialect = session.get_bind().dialect.name
     rows = session.execute(build_select(query, dialect)).mappings().all()
-    items = [claim_row(_with_tags(row, dialect)) for row in rows[: query.limit]]
+    items = [claim_row(row, decode_tags(row["tags"], dialect)) for row in rows[: query.limit]]
     cursor = None
     if len(rows) > query.limit:
         last = rows[query.limit - 1]
@@ -162,8 +166,8 @@ def list_claims(session: Session, query: ClaimQuery) -> tuple[list[dict[str, Any
     return items, cursor
 
 
-def _with_tags(row: Mapping[str, Any], dialect: str) -> Mapping[str, Any]:
-    tags = row["tags"]
+def decode_tags(tags: Any, dialect: str) -> list[str]:
+    """The tags column of `claim_select`: an array on PostgreSQL, JSON text on SQLite."""
     if dialect != "postgresql":
         tags = json.loads(tags) if tags else []
-    return {**row, "tags": sorted(tags or [])}
+    return sorted(tags or [])

@@ -27,15 +27,15 @@ def etag(claim_id: int, version: int) -> str:
     return f'"{claim_id}-v{version}"'
 
 
-def claim_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A claim from one row of the list query (columns named as in `listing.COLUMNS`)."""
+def claim_row(row: Mapping[str, Any], tags: list[str] | None = None) -> dict[str, Any]:
+    """A claim from one row of `listing.claim_select` (tags given apart, already decoded)."""
     resolved = row["resolved_at"] is not None
     return {
         "id": row["id"],
         "statement": row["statement"],
         "subject": row["subject"],
         "details": row["details"],
-        "tags": row["tags"],
+        "tags": row["tags"] if tags is None else tags,
         "claimant": row["claimant"],
         "source": (
             {"id": row["source_id"], "name": row["source_name"], "url": row["source_url"]}

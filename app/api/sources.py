@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.api import bp
 from app.api.auth import authenticate
 from app.api.openapi import Reply, operation
+from app.api.reading import read_only_session
 from app.api.schemas.sources import Source as SourceSchema
 from app.api.schemas.sources import SourceList, Stats
 from app.claims import NotFound
@@ -37,6 +38,7 @@ def _source_json(source: Source, record: TrackRecord) -> dict:
     {200: Reply("The sources", SourceList)},
 )
 def list_sources_view() -> Response:
+    read_only_session()
     now = utcnow()
     authenticate(now, TokenScope.READ)
     session = get_session()
@@ -56,6 +58,7 @@ def list_sources_view() -> Response:
     {200: Reply("The source", SourceSchema)},
 )
 def get_source_view(source_id: int) -> Response:
+    read_only_session()
     now = utcnow()
     authenticate(now, TokenScope.READ)
     session = get_session()
@@ -77,6 +80,7 @@ def get_source_view(source_id: int) -> Response:
     {200: Reply("The figures", Stats)},
 )
 def stats_view() -> Response:
+    read_only_session()
     now = utcnow()
     authenticate(now, TokenScope.READ)
     return jsonify(claim_stats(get_session(), now).as_dict())
