@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.api import bp
-from app.api.auth import authenticate
+from app.api.auth import authenticate, authenticate_writer
 from app.api.claims import CLAIM_ID, changed_claim_response
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
@@ -49,7 +49,7 @@ from app.models import Claim, ClaimEvent, EventKind, TokenScope
 )
 def resolve_view(claim_id: int) -> Response:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     body, _ = parse_body(ResolveRequest)
     resolve_claim(get_session(), actor, now, claim_id, body.outcome, body.note or "", body.known_at)
     return changed_claim_response(claim_id)
@@ -69,7 +69,7 @@ def resolve_view(claim_id: int) -> Response:
 )
 def extend_view(claim_id: int) -> Response:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     body, _ = parse_body(ExtendRequest)
     extend_window(
         get_session(),
@@ -97,7 +97,7 @@ def extend_view(claim_id: int) -> Response:
 )
 def reopen_view(claim_id: int) -> Response:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     body, _ = parse_body(ReopenRequest)
     grace = current_app.config["OVERDUE_GRACE"]
     reopen_claim(get_session(), actor, now, claim_id, body.reason, grace)
@@ -118,7 +118,7 @@ def reopen_view(claim_id: int) -> Response:
 )
 def assign_view(claim_id: int) -> Response:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     body, _ = parse_body(AssignRequest)
     assign_claim(get_session(), actor, now, claim_id, body.assignee)
     return changed_claim_response(claim_id)
@@ -137,7 +137,7 @@ def assign_view(claim_id: int) -> Response:
 )
 def comment_view(claim_id: int) -> tuple[Response, int]:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     body, _ = parse_body(CommentRequest)
     session = get_session()
     comment_on_claim(session, actor, now, claim_id, body.body)

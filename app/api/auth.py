@@ -6,11 +6,12 @@ user's role does not allow the call (the role check itself is the domain's `requ
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
-from flask import g, request
+from flask import current_app, g, request
 
-from app.accounts.tokens import find_usable_token
+from app.accounts.tokens import find_usable_token, hash_token
 from app.api.errors import ApiError
 from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
@@ -20,6 +21,7 @@ from app.models import ApiToken, TokenScope, User
 # `last_used_at` is "last used, to the minute": writing it on every read would turn each
 # read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+MAX_CACHED_TOKENS = 10_000
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="claimwatch"'}
 
 
@@ -36,9 +38,59 @@ def _bearer() -> str:
     return secret.strip()
 
 
-def authenticate(now: datetime, scope: TokenScope) -> User:
-    """The user behind the request's token, if the token allows `scope`; else 401/403."""
-    token = find_usable_token(get_session(), _bearer(), now)
+class ReadTokenCache:
+    """Tokens verified in the last `ttl`, so that reads skip the token query.
+
+    Why: on the list and single-claim reads the token lookup is a third of the request's
+    database time (docs/benchmarks.md). The price: a revoked or expired token, or a deactivated
+    user, can still *read* for up to `ttl` (5 s by default). Writes always check the database.
+    `last_used_at` is still kept to the minute, since every refresh goes to the database.
+    """
+
+    def __init__(self, ttl: timedelta) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[datetime, datetime | None]] = {}
+        self._lock = threading.Lock()
+
+    def allows(self, secret: str, now: datetime) -> bool:
+        if self.ttl <= timedelta(0):
+            return False
+        entry = self._entries.get(hash_token(secret))
+        if entry is None:
+            return False
+        checked_until, expires_at = entry
+        return now < checked_until and (expires_at is None or now < expires_at)
+
+    def remember(self, secret: str, token: ApiToken, now: datetime) -> None:
+        if self.ttl <= timedelta(0):
+            return
+        with self._lock:
+            if len(self._entries) > MAX_CACHED_TOKENS:
+                self._entries.clear()
+            self._entries[hash_token(secret)] = (now + self.ttl, token.expires_at)
+
+
+def read_cache() -> ReadTokenCache:
+    """The app's cache; `API_READ_TOKEN_CACHE_SECONDS` (default 5; 0 turns it off)."""
+    cache = current_app.extensions.get("claimwatch.api_token_cache")
+    if cache is None:
+        seconds = float(current_app.config.get("API_READ_TOKEN_CACHE_SECONDS", 5))
+        cache = ReadTokenCache(timedelta(seconds=seconds))
+        current_app.extensions["claimwatch.api_token_cache"] = cache
+    return cache
+
+
+def authenticate(now: datetime, scope: TokenScope) -> User | None:
+    """The user behind the request's token, if the token allows `scope`; else 401/403.
+
+    Reads may be answered from the per-process cache of recently verified tokens (see
+    `ReadTokenCache`), in which case no user is loaded and None is returned.
+    """
+    secret = _bearer()
+    cache = read_cache()
+    if scope is TokenScope.READ and cache.allows(secret, now):
+        return None
+    token = find_usable_token(get_session(), secret, now)
     if token is None:
         raise ApiError(
             401,
@@ -52,6 +104,7 @@ def authenticate(now: datetime, scope: TokenScope) -> User:
             raise PermissionDenied("this token has the read scope; writing needs a write token")
         require_writer(token.user)
     g.api_token = token
+    cache.remember(secret, token, now)
     return token.user
 
 
@@ -60,3 +113,10 @@ def _touch(token: ApiToken, now: datetime) -> None:
         token.last_used_at = now
         # Committed with the request's work, or on its own for reads.
         g.api_token_touched = True
+
+
+def authenticate_writer(now: datetime) -> User:
+    """The user behind a write token, checked in the database every time."""
+    user = authenticate(now, TokenScope.WRITE)
+    assert user is not None
+    return user

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 
 from app.api import bp
-from app.api.auth import authenticate
+from app.api.auth import authenticate, authenticate_writer
 from app.api.idempotency import body_hash, check_key, claim_key, remember
 from app.api.listing import list_claims, parse_query
 from app.api.openapi import Reply, operation
@@ -150,7 +150,7 @@ def list_claims_view() -> Response:
 )
 def create_claim_view() -> Response:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     session = get_session()
     key_row: IdempotencyKey | None = None
     if "Idempotency-Key" in request.headers:
@@ -209,7 +209,7 @@ def get_claim_view(claim_id: int) -> Response:
 )
 def edit_claim_view(claim_id: int) -> Response:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     version = expected_version(claim_id)
     _, changes = parse_body(ClaimPatch)
     session = get_session()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, url_for
 
 from app.api import bp
-from app.api.auth import authenticate
+from app.api.auth import authenticate, authenticate_writer
 from app.api.claims import CLAIM_ID, load_claim
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
@@ -64,7 +64,7 @@ def list_evidence_view(claim_id: int) -> Response:
 )
 def add_evidence_view(claim_id: int) -> tuple[Response, int]:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     _, values = parse_body(EvidenceCreate)
     session = get_session()
     item = add_evidence(session, actor, now, claim_id, values)
@@ -89,7 +89,7 @@ def add_evidence_view(claim_id: int) -> tuple[Response, int]:
 )
 def withdraw_evidence_view(claim_id: int, evidence_id: int) -> Response:
     now = utcnow()
-    actor = authenticate(now, TokenScope.WRITE)
+    actor = authenticate_writer(now)
     body, _ = parse_body(WithdrawRequest)
     session = get_session()
     item = withdraw_evidence(session, actor, now, claim_id, evidence_id, body.reason)

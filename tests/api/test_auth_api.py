@@ -99,3 +99,26 @@ def test_tokens_create_prints_the_token_alone_on_its_last_line(runner, factory, 
     last = result.output.strip().splitlines()[-1]
     assert last.startswith("cw_")
     assert " " not in last
+
+
+def test_reads_may_use_a_recently_checked_token_but_writes_never_do(app, api, session, reviewer):
+    app.config["API_READ_TOKEN_CACHE_SECONDS"] = 5
+    token, secret = create_token(session, reviewer, NOW, "cached", "write")
+    session.flush()
+    assert api.get("/claims", token=secret).status_code == 200
+    revoke_token(token, NOW)
+    session.flush()
+    assert api.post("/claims", DEEPSEEK, token=secret).status_code == 401
+    # Within the cache's few seconds a read still passes; after them it does not.
+    assert api.get("/claims", token=secret).status_code == 200
+
+
+def test_a_cached_read_token_stops_working_after_the_cache_time(app, api, session, reviewer, clock):
+    app.config["API_READ_TOKEN_CACHE_SECONDS"] = 5
+    token, secret = create_token(session, reviewer, NOW, "cached", "read")
+    session.flush()
+    assert api.get("/claims", token=secret).status_code == 200
+    revoke_token(token, NOW)
+    session.flush()
+    clock.shift(timedelta(seconds=6))
+    assert api.get("/claims", token=secret).status_code == 401
