@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, request, url_for
 
 from app.api import bp
 from app.api.auth import authenticate, authenticate_writer
@@ -17,7 +17,7 @@ from app.api.reading import read_claim, read_only_session
 from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
 from app.api.serialize import claim as claim_json
-from app.api.serialize import etag
+from app.api.serialize import etag, json_response
 from app.claims import NotFound, create_claim, edit_claim
 from app.clock import utcnow
 from app.db import get_session
@@ -87,8 +87,7 @@ def load_claim(claim_id: int) -> Claim:
 
 def claim_response(data: dict[str, Any], status: int = 200) -> Response:
     """A claim's JSON with its ETag."""
-    response = jsonify(data)
-    response.status_code = status
+    response = json_response(data, status)
     response.headers["ETag"] = etag(data["id"], data["version"])
     return response
 
@@ -115,7 +114,7 @@ def list_claims_view() -> Response:
     session = read_only_session()
     authenticate(utcnow(), TokenScope.READ)
     items, cursor = list_claims(session, parse_query(request.args))
-    response = jsonify(items=items, next=cursor)
+    response = json_response({"items": items, "next": cursor})
     if cursor:
         response.headers["Link"] = next_link(cursor)
     return response
