@@ -127,6 +127,7 @@ def run(url: str, rounds: int, duration: int) -> dict[str, list[dict[str, float]
     ours, bare = f"http://127.0.0.1:{OUR_PORT}", f"http://127.0.0.1:{BARE_PORT}"
     cases = {
         "bare /ping": (bare + "/ping", 8, None),
+        "reference: our /healthz (one SELECT 1, no token)": (ours + "/healthz", 8, None),
         "GET /claims (limit 50, status=pending)": (ours + LIST_QUERY, 8, "get.lua"),
         "GET /claims/{id}": (f"{ours}/api/v1/claims/{claim_id}", 8, "get.lua"),
         "POST /claims": (ours + "/api/v1/claims", 8, "post_claim.lua"),
