@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -125,3 +126,24 @@ def test_a_cursor_only_works_with_its_own_sort(api, claims):
     cursor = api.get("/claims?limit=2").json["next"]
     response = api.get(f"/claims?limit=2&sort=-created_at&cursor={cursor}")
     assert response.status_code == 422
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL")
+def test_text_search_on_postgresql_can_use_the_gin_index(tmp_path):
+    from sqlalchemy import text
+    from werkzeug.datastructures import MultiDict
+
+    from app.api.listing import build_select, parse_query
+    from app.db import make_engine
+    from tests.databases import fresh_database
+
+    with fresh_database("postgresql", tmp_path) as url:
+        engine = make_engine(url)
+        stmt = build_select(parse_query(MultiDict([("q", "deepseek")])), "postgresql")
+        sql = stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(row[0] for row in conn.execute(text(f"EXPLAIN {sql}")))
+        engine.dispose()
+    assert "claims_fts_idx" in plan
