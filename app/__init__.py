@@ -45,8 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
 
+    from app.api import init_api
     from app.web import init_web
 
+    init_api(app)
     init_web(app, settings)
 
     from app.cli import register_commands

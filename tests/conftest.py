@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.db import get_session, make_engine
+from app.db import get_db, make_engine
 from tests.databases import backends, fresh_database
 from tests.factories import Factory
 
@@ -82,11 +82,12 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
 
 
 @pytest.fixture
-def app(database_url: str, connection: Connection, tmp_path: os.PathLike[str]) -> Iterator[Flask]:
+def app(database_url: str, connection: Connection, tmp_path: os.PathLike[str]) -> Flask:
+    """The app, bound to the test's connection. No app context is held open: every request
+    and every command gets its own context, `g` and session, as in production."""
     app = create_app(app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path)))
     app.test_cli_runner_class = CommandRunner
-    with app.app_context():
-        yield app
+    return app
 
 
 @pytest.fixture
@@ -108,13 +109,11 @@ class CommandRunner(FlaskCliRunner):
 
 
 @pytest.fixture
-def session(app: Flask) -> Session:
-    """The app context's own session (what CLI commands run in the test also use).
-
-    Requests made with `client` run in app contexts of their own, with sessions on the same
-    connection that close when the request ends; call `session.expire_all()` to see their work.
-    """
-    return get_session()
+def session(app: Flask) -> Iterator[Session]:
+    """The test's own session on the shared connection. Requests and commands use sessions of
+    their own that end with them; call `session.expire_all()` to see what they changed."""
+    with get_db(app).sessionmaker() as session:
+        yield session
 
 
 @pytest.fixture

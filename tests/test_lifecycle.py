@@ -268,3 +268,11 @@ def test_status_counters_follow_every_change(factory, session):
         ).all()
     )
     assert set(actual) == set(after)
+
+
+def test_assigning_to_an_id_beyond_any_user_is_not_found(session, factory):
+    claim = factory.claim()
+    with pytest.raises(NotFound):
+        assign_claim(session, factory.reviewer, NOW, claim.id, "9" * 30)
+    with pytest.raises(NotFound):
+        assign_claim(session, factory.reviewer, NOW, claim.id, 2**40)

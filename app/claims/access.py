@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from app.claims.errors import NotFound, PermissionDenied
 from app.models import Claim, User
 
+MAX_ID = 2_147_483_647
+
 
 def require_writer(actor: User | None) -> User:
     """The actor, if it is an active reviewer or admin; otherwise PermissionDenied."""
@@ -34,7 +36,8 @@ def lock_claim(session: Session, claim_id: int) -> Claim:
 def find_user(session: Session, ref: int | str) -> User:
     """A user by id or email (any case), or NotFound."""
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        user = session.get(User, int(ref))
+        # Ids are 32-bit; a larger number names nobody (and would overflow the driver).
+        user = session.get(User, int(ref)) if 0 < int(ref) <= MAX_ID else None
     else:
         user = session.scalars(select(User).where(User.email == ref.strip().lower())).one_or_none()
     if user is None:

@@ -1,5 +1,6 @@
 """Every model, importable from one place."""
 
+from app.models.api import IdempotencyKey
 from app.models.claims import (
     Claim,
     ClaimEvent,
@@ -32,6 +33,7 @@ __all__ = [
     "DigestFrequency",
     "EventKind",
     "Evidence",
+    "IdempotencyKey",
     "Role",
     "Source",
     "Stance",

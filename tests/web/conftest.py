@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from app import create_app
 from app.accounts import passwords
-from app.db import get_db
 from app.models import User
-from tests.conftest import app_config
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -55,21 +49,6 @@ def quick_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(passwords, "_hasher", quick)
     monkeypatch.setattr(passwords, "_DUMMY_HASH", quick.hash("no-such-user"))
-
-
-@pytest.fixture
-def app(database_url: str, connection: Connection, tmp_path) -> Flask:
-    """The app without an app context held open for the whole test: each request then gets
-    its own context, `g` and session, as in production (Flask-Login and Flask-WTF cache the
-    user and the CSRF token in `g`)."""
-    return create_app(app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path)))
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    """A session of the test's own on the shared connection (there is no app context here)."""
-    with get_db(app).sessionmaker() as session:
-        yield session
 
 
 @pytest.fixture

@@ -1,0 +1,175 @@
+"""The lifecycle actions on a claim, its comments and its history."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.api import bp
+from app.api.auth import authenticate, authenticate_writer
+from app.api.claims import CLAIM_ID, changed_claim_response
+from app.api.openapi import Reply, operation
+from app.api.params import parse_body
+from app.api.reading import read_only_session
+from app.api.replies import claim_reply
+from app.api.schemas.claims import (
+    AssignRequest,
+    CommentRequest,
+    ExtendRequest,
+    ReopenRequest,
+    ResolveRequest,
+)
+from app.api.schemas.events import Event, EventList
+from app.api.serialize import event as event_json
+from app.claims import (
+    NotFound,
+    assign_claim,
+    comment_on_claim,
+    extend_window,
+    reopen_claim,
+    resolve_claim,
+)
+from app.clock import utcnow
+from app.db import get_session
+from app.models import Claim, ClaimEvent, EventKind, TokenScope
+
+
+@operation(
+    bp,
+    "POST",
+    CLAIM_ID + "/resolve",
+    "resolveClaim",
+    "Record how the claim turned out",
+    "actions",
+    {200: claim_reply("The resolved claim")},
+    body=ResolveRequest,
+    scope="write",
+    errors=[409],
+)
+def resolve_view(claim_id: int) -> Response:
+    now = utcnow()
+    actor = authenticate_writer(now)
+    body, _ = parse_body(ResolveRequest)
+    resolve_claim(get_session(), actor, now, claim_id, body.outcome, body.note or "", body.known_at)
+    return changed_claim_response(claim_id)
+
+
+@operation(
+    bp,
+    "POST",
+    CLAIM_ID + "/extend",
+    "extendClaim",
+    "Move an open claim's window end later",
+    "actions",
+    {200: claim_reply("The claim, pending again")},
+    body=ExtendRequest,
+    scope="write",
+    errors=[409],
+)
+def extend_view(claim_id: int) -> Response:
+    now = utcnow()
+    actor = authenticate_writer(now)
+    body, _ = parse_body(ExtendRequest)
+    extend_window(
+        get_session(),
+        actor,
+        now,
+        claim_id,
+        body.reason,
+        window_end=body.window_end,
+        expected_within=body.expected_within,
+    )
+    return changed_claim_response(claim_id)
+
+
+@operation(
+    bp,
+    "POST",
+    CLAIM_ID + "/reopen",
+    "reopenClaim",
+    "Undo a resolution",
+    "actions",
+    {200: claim_reply("The reopened claim")},
+    body=ReopenRequest,
+    scope="write",
+    errors=[409],
+)
+def reopen_view(claim_id: int) -> Response:
+    now = utcnow()
+    actor = authenticate_writer(now)
+    body, _ = parse_body(ReopenRequest)
+    grace = current_app.config["OVERDUE_GRACE"]
+    reopen_claim(get_session(), actor, now, claim_id, body.reason, grace)
+    return changed_claim_response(claim_id)
+
+
+@operation(
+    bp,
+    "POST",
+    CLAIM_ID + "/assign",
+    "assignClaim",
+    "Give the claim to a reviewer, or to nobody",
+    "actions",
+    {200: claim_reply("The claim")},
+    body=AssignRequest,
+    scope="write",
+    errors=[409],
+)
+def assign_view(claim_id: int) -> Response:
+    now = utcnow()
+    actor = authenticate_writer(now)
+    body, _ = parse_body(AssignRequest)
+    assign_claim(get_session(), actor, now, claim_id, body.assignee)
+    return changed_claim_response(claim_id)
+
+
+@operation(
+    bp,
+    "POST",
+    CLAIM_ID + "/comments",
+    "commentOnClaim",
+    "Add a comment to the claim's history",
+    "actions",
+    {201: Reply("The comment, as an event of the history", Event)},
+    body=CommentRequest,
+    scope="write",
+)
+def comment_view(claim_id: int) -> tuple[Response, int]:
+    now = utcnow()
+    actor = authenticate_writer(now)
+    body, _ = parse_body(CommentRequest)
+    session = get_session()
+    comment_on_claim(session, actor, now, claim_id, body.body)
+    event = session.scalars(
+        select(ClaimEvent)
+        .where(ClaimEvent.claim_id == claim_id, ClaimEvent.kind == EventKind.COMMENTED)
+        .order_by(ClaimEvent.id.desc())
+        .limit(1)
+    ).one()
+    data = event_json(event)
+    session.commit()
+    return jsonify(data), 201
+
+
+@operation(
+    bp,
+    "GET",
+    CLAIM_ID + "/events",
+    "listEvents",
+    "The claim's history, oldest first",
+    "claims",
+    {200: Reply("The history", EventList)},
+)
+def events_view(claim_id: int) -> Response:
+    session = read_only_session()
+    authenticate(utcnow(), TokenScope.READ)
+    if session.get(Claim, claim_id) is None:
+        raise NotFound(f"there is no claim {claim_id}")
+    events = session.scalars(
+        select(ClaimEvent)
+        .options(joinedload(ClaimEvent.actor))
+        .where(ClaimEvent.claim_id == claim_id)
+        .order_by(ClaimEvent.id)
+    ).all()
+    return jsonify(items=[event_json(e) for e in events])

@@ -1,0 +1,123 @@
+"""Bearer-token authentication for the API; the web session cookie is never looked at.
+
+401 when the token is missing, unknown, expired or revoked; 403 when the token's scope or its
+user's role does not allow the call (the role check itself is the domain's `require_writer`).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+from flask import current_app, g, request
+
+from app.accounts.tokens import find_usable_token, hash_token
+from app.api.errors import ApiError
+from app.claims.access import require_writer
+from app.claims.errors import PermissionDenied
+from app.db import get_session
+from app.models import ApiToken, TokenScope, User
+
+# `last_used_at` is "last used, to the minute": writing it on every read would turn each
+# read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+MAX_CACHED_TOKENS = 10_000
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="claimwatch"'}
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise ApiError(
+            401,
+            "Authentication required",
+            "send an API token as `Authorization: Bearer <token>`",
+            **CHALLENGE,
+        )
+    return secret.strip()
+
+
+class ReadTokenCache:
+    """Tokens verified in the last `ttl`, so that reads skip the token query.
+
+    Why: on the list and single-claim reads the token lookup is a third of the request's
+    database time (docs/benchmarks.md). The price: a revoked or expired token, or a deactivated
+    user, can still *read* for up to `ttl` (5 s by default). Writes always check the database.
+    `last_used_at` is still kept to the minute, since every refresh goes to the database.
+    """
+
+    def __init__(self, ttl: timedelta) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[datetime, datetime | None]] = {}
+        self._lock = threading.Lock()
+
+    def allows(self, secret: str, now: datetime) -> bool:
+        if self.ttl <= timedelta(0):
+            return False
+        entry = self._entries.get(hash_token(secret))
+        if entry is None:
+            return False
+        checked_until, expires_at = entry
+        return now < checked_until and (expires_at is None or now < expires_at)
+
+    def remember(self, secret: str, token: ApiToken, now: datetime) -> None:
+        if self.ttl <= timedelta(0):
+            return
+        with self._lock:
+            if len(self._entries) > MAX_CACHED_TOKENS:
+                self._entries.clear()
+            self._entries[hash_token(secret)] = (now + self.ttl, token.expires_at)
+
+
+def read_cache() -> ReadTokenCache:
+    """The app's cache; `API_READ_TOKEN_CACHE_SECONDS` (default 0: off, so a revoked token
+    stops reading at once; a few seconds trade that for one query less per read)."""
+    cache = current_app.extensions.get("claimwatch.api_token_cache")
+    if cache is None:
+        seconds = float(current_app.config.get("API_READ_TOKEN_CACHE_SECONDS", 0))
+        cache = ReadTokenCache(timedelta(seconds=seconds))
+        current_app.extensions["claimwatch.api_token_cache"] = cache
+    return cache
+
+
+def authenticate(now: datetime, scope: TokenScope) -> User | None:
+    """The user behind the request's token, if the token allows `scope`; else 401/403.
+
+    Reads may be answered from the per-process cache of recently verified tokens (see
+    `ReadTokenCache`), in which case no user is loaded and None is returned.
+    """
+    secret = _bearer()
+    cache = read_cache()
+    if scope is TokenScope.READ and cache.allows(secret, now):
+        return None
+    token = find_usable_token(get_session(), secret, now)
+    if token is None:
+        raise ApiError(
+            401,
+            "Invalid token",
+            "the token is unknown, expired or revoked",
+            **{"WWW-Authenticate": 'Bearer realm="claimwatch", error="invalid_token"'},
+        )
+    _touch(token, now)
+    if scope is TokenScope.WRITE:
+        if token.scope != TokenScope.WRITE:
+            raise PermissionDenied("this token has the read scope; writing needs a write token")
+        require_writer(token.user)
+    g.api_token = token
+    cache.remember(secret, token, now)
+    return token.user
+
+
+def _touch(token: ApiToken, now: datetime) -> None:
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        # Committed with the request's work, or on its own for reads.
+        g.api_token_touched = True
+
+
+def authenticate_writer(now: datetime) -> User:
+    """The user behind a write token, checked in the database every time."""
+    user = authenticate(now, TokenScope.WRITE)
+    assert user is not None
+    return user

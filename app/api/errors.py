@@ -1,0 +1,165 @@
+"""Every API error as `application/problem+json` (RFC 9457), from one place.
+
+Domain refusals map to 422/409/412/403/404; HTTP errors raised by Flask or werkzeug (404 for an
+unknown path, 405, 413) and unexpected exceptions (500) are rendered the same way for the API's
+paths, while the rest of the app keeps its own error pages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import Blueprint, Flask, Response, request
+from pydantic import ValidationError as PydanticError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from app.claims.errors import (
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    StateConflict,
+    ValidationError,
+    VersionConflict,
+)
+from app.claims.fields import LIFECYCLE_FIELDS
+from app.db import get_session
+
+log = logging.getLogger(__name__)
+PROBLEM_TYPE = "application/problem+json"
+# The paths whose errors are problem documents; everything else is the web app's business.
+API_PREFIXES = ("/api/", "/feeds/")
+
+STATUS_OF: dict[type[DomainError], int] = {
+    ValidationError: 422,
+    StateConflict: 409,
+    VersionConflict: 412,
+    PermissionDenied: 403,
+    NotFound: 404,
+}
+
+
+class ApiError(Exception):
+    """An HTTP-level refusal of the API itself (401, 428, ...), rendered as a problem."""
+
+    def __init__(self, status: int, title: str, detail: str, **headers: str) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.headers = status, title, detail, headers
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    errors: Mapping[str, Sequence[str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """A problem+json response; `type` is about:blank, so `title` is the status phrase's peer."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    if errors is not None:
+        body["errors"] = {field: list(messages) for field, messages in errors.items()}
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_TYPE)
+    response.headers.update(headers or {})
+    return response
+
+
+def field_errors(exc: PydanticError) -> dict[str, list[str]]:
+    """Pydantic's errors as field → messages, with the domain's words for unknown fields."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        loc = [str(part) for part in error["loc"]]
+        field = loc[0] if loc else "body"
+        if error["type"] == "extra_forbidden":
+            message = LIFECYCLE_FIELDS.get(field, "is not a field of this request")
+        elif error["type"] == "model_type":
+            field, message = "body", "must be a JSON object"
+        elif error["type"] == "json_invalid":
+            field, message = "body", "is not valid JSON"
+        else:
+            message = error["msg"]
+            if len(loc) > 1:
+                message = f"{'.'.join(loc[1:])}: {message}"
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+def _rollback() -> None:
+    # The request's changes must not survive its refusal, even if something commits later.
+    get_session().rollback()
+
+
+def handle_domain_error(exc: DomainError) -> Response:
+    _rollback()
+    status = next(code for cls, code in STATUS_OF.items() if isinstance(exc, cls))
+    errors = exc.errors if isinstance(exc, ValidationError) else None
+    return problem(status, exc.title, exc.detail, errors)
+
+
+def handle_pydantic_error(exc: PydanticError) -> Response:
+    errors = field_errors(exc)
+    detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+    return problem(422, ValidationError.title, detail, errors)
+
+
+def handle_api_error(exc: ApiError) -> Response:
+    _rollback()
+    return problem(exc.status, exc.title, exc.detail, headers=exc.headers)
+
+
+def handle_stale_data(_exc: StaleDataError) -> Response:
+    """A concurrent change won the race between our read and our write."""
+    _rollback()
+    status = 412 if request.method == "PATCH" else 409
+    return problem(
+        status,
+        VersionConflict.title,
+        "someone changed the claim at the same moment; reload it and try again",
+    )
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+def handle_http_exception(exc: HTTPException) -> Response | HTTPException:
+    if not is_api_request():
+        return exc
+    headers = {"Allow": exc.response.headers["Allow"]} if exc.response else {}
+    if exc.code == 405 and not headers:
+        allowed = getattr(exc, "valid_methods", None) or []
+        headers = {"Allow": ", ".join(allowed)} if allowed else {}
+    status = exc.code or 500
+    return problem(status, exc.name, exc.description or exc.name, headers=headers)
+
+
+def handle_unexpected(exc: Exception) -> Response | Exception:
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    if not is_api_request():
+        raise exc
+    log.exception("unexpected error in %s %s", request.method, request.path)
+    _rollback()
+    return problem(500, "Internal Server Error", "an unexpected error; it has been logged")
+
+
+def attach_problem_handlers(bp: Blueprint) -> None:
+    """Refusals raised in the blueprint's views become problems (call once, at import)."""
+    for cls in (DomainError, *STATUS_OF):
+        bp.register_error_handler(cls, handle_domain_error)
+    bp.register_error_handler(PydanticError, handle_pydantic_error)
+    bp.register_error_handler(ApiError, handle_api_error)
+    bp.register_error_handler(StaleDataError, handle_stale_data)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Problems for the API paths' routing errors (404, 405), 413 and unexpected 500s.
+
+    Routing fails before any blueprint is chosen, so these are app-wide, told apart by path;
+    the web app's pages are left alone.
+    """
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

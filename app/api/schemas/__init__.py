@@ -1,0 +1,1 @@
+"""Request and response schemas of the JSON API (pydantic v2); the OpenAPI document's source."""
