@@ -29,7 +29,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     }
     settings = load_settings(environ)
 
-    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    # No default /static route: the web blueprint serves its assets under /assets.
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()), static_folder=None)
     app.config.update(settings.flask_config())
     app.config.update({k: v for k, v in overrides.items() if not isinstance(v, str)})
     app.extensions["claimwatch.settings"] = settings

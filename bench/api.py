@@ -33,7 +33,7 @@ from bench.seed import bench_token, seed
 ROOT = Path(__file__).resolve().parent.parent
 WRK_DIR = ROOT / "bench" / "wrk"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_api"
-OUR_PORT, BARE_PORT = 8101, 8102
+OUR_PORT, BARE_PORT = 8601, 8602
 # An explicit config file, so the project's gunicorn.conf.py (access log on) is not read.
 GUNICORN = ["--config", "bench/gunicorn_conf.py"]
 LIST_QUERY = "/api/v1/claims?status=pending&limit=50"

@@ -38,7 +38,7 @@ from bench import web_data
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_web"
-WEB_PORT, BARE_PORT = 8201, 8202
+WEB_PORT, BARE_PORT = 8611, 8612
 GUNICORN = ["-c", str(ROOT / "bench" / "gunicorn_bench.py")]
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

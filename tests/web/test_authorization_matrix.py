@@ -1,0 +1,226 @@
+"""Every route and every kind of caller → the expected answer, generated from the URL map.
+
+A route that is not listed in ACCESS fails the test, so a new route cannot ship without
+deciding who may use it. Callers: no one, each web role (signed in, with a CSRF token), a
+reviewer's read and write tokens, a viewer's write token, and revoked and expired tokens.
+Web sessions never open the API and tokens never open the web pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+
+from app.accounts.tokens import create_token, revoke_token
+from app.models import User
+from tests.conftest import NOW
+from tests.web.conftest import PASSWORD, Browser
+
+# How each endpoint is guarded. Values: see EXPECTED below.
+ACCESS: dict[str, str] = {
+    "health.healthz": "public",
+    "home.static": "public",
+    "home.index": "public",  # a redirect to the claim list
+    "auth.sign_in_view": "public",
+    "auth.sign_out": "sign_out",
+    "api.getOpenApi": "public",
+    "api_docs.docs_view": "public",
+    "feeds.overdueFeed": "feed",
+    "claims.index": "web_read",
+    "claims.show": "web_read",
+    "claims.new": "web_write",
+    "claims.edit": "web_write",
+    "claim_actions.assign": "web_write",
+    "claim_actions.comment": "web_write",
+    "claim_actions.evidence": "web_write",
+    "claim_actions.withdraw": "web_write",
+    "claim_actions.extend": "web_write",
+    "claim_actions.reopen": "web_write",
+    "claim_actions.resolve": "web_write",
+    "dashboard.index": "web_read",
+    "sources.index": "web_read",
+    "settings.index": "web_self",
+    "settings.preferences": "web_self",
+    "settings.password": "web_self",
+    "settings.new_token": "web_self",
+    "settings.feed_key": "web_self",
+    "settings.revoke": "web_own_token",
+    "admin.index": "web_admin",
+    "admin.create": "web_admin",
+    "admin.update": "web_admin",
+    "api.listClaims": "api_read",
+    "api.getClaim": "api_read",
+    "api.getClaimReview": "api_read",
+    "api.listEvents": "api_read",
+    "api.listEvidence": "api_read",
+    "api.listSources": "api_read",
+    "api.getSource": "api_read",
+    "api.getStats": "api_read",
+    "api.createClaim": "api_write",
+    "api.editClaim": "api_write",
+    "api.assignClaim": "api_write",
+    "api.commentOnClaim": "api_write",
+    "api.addEvidence": "api_write",
+    "api.withdrawEvidence": "api_write",
+    "api.extendClaim": "api_write",
+    "api.reopenClaim": "api_write",
+    "api.resolveClaim": "api_write",
+}
+
+CALLERS = (
+    "anonymous",
+    "read_token",
+    "write_token",
+    "viewer_write_token",
+    "revoked_token",
+    "expired_token",
+    "viewer",
+    "reviewer",
+    "admin",
+)
+TOKENS = {"read_token", "write_token", "viewer_write_token", "revoked_token", "expired_token"}
+SIGNED_IN = {"viewer", "reviewer", "admin"}
+
+
+def expected(access: str, caller: str) -> str:
+    """allowed | sign_in (302 to the sign-in page) | 401 | 403 | 404."""
+    if access == "public":
+        return "allowed"
+    if access == "sign_out":
+        return "sign_in"  # signed in or not, you end up on the sign-in page
+    if access == "feed":
+        return "404"  # without its feed key nobody, signed in or with a token, gets the feed
+    if access.startswith("web_"):
+        if caller not in SIGNED_IN:
+            return "sign_in"
+        if access == "web_write" and caller == "viewer":
+            return "403"
+        if access == "web_admin" and caller != "admin":
+            return "403"
+        if access == "web_own_token" and caller != "reviewer":
+            return "404"  # the token belongs to the reviewer: others cannot even see it
+        return "allowed"
+    if caller not in TOKENS or caller in {"revoked_token", "expired_token"}:
+        return "401"
+    if access == "api_write" and caller in {"read_token", "viewer_write_token"}:
+        return "403"
+    return "allowed"
+
+
+@dataclass
+class World:
+    callers: dict[str, tuple[Browser, str | None]]
+    params: dict[str, int]
+
+
+@pytest.fixture
+def world(app: Flask, session, factory) -> World:
+    viewer = factory.user(role="viewer", password=PASSWORD)
+    reviewer = factory.user(role="reviewer", password=PASSWORD)
+    admin = factory.user(role="admin", password=PASSWORD)
+    claim = factory.claim(actor=reviewer, source="The Decoder")
+    evidence = factory.evidence(claim, actor=reviewer)
+    later = NOW + timedelta(days=365)
+    _, read = create_token(session, reviewer, NOW, "read", "read")
+    _, write = create_token(session, reviewer, NOW, "write", "write")
+    _, viewer_write = create_token(session, viewer, NOW, "viewer write", "write")
+    revoked_row, revoked = create_token(session, reviewer, NOW, "revoked", "write")
+    revoke_token(revoked_row, NOW)
+    _, expired = create_token(
+        session,
+        reviewer,
+        NOW - timedelta(days=2),
+        "old",
+        "write",
+        expires_at=NOW - timedelta(days=1),
+    )
+    spare, _ = create_token(session, reviewer, NOW, "to revoke", "read", expires_at=later)
+    session.commit()
+
+    def browser(user: User | None) -> Browser:
+        b = Browser(app.test_client())
+        if user is not None:
+            b.sign_in(user.email)
+        else:
+            b.get("/sign-in")  # a CSRF token, so a refusal is about who calls, not the token
+        return b
+
+    callers: dict[str, tuple[Browser, str | None]] = {
+        "anonymous": (browser(None), None),
+        "viewer": (browser(viewer), None),
+        "reviewer": (browser(reviewer), None),
+        "admin": (browser(admin), None),
+    }
+    tokens = {
+        "read_token": read,
+        "write_token": write,
+        "viewer_write_token": viewer_write,
+        "revoked_token": revoked,
+        "expired_token": expired,
+    }
+    for name, secret in tokens.items():
+        callers[name] = (browser(None), secret)
+    params = {
+        "claim_id": claim.id,
+        "evidence_id": evidence.id,
+        "source_id": claim.source_id,
+        "token_id": spare.id,
+        "user_id": viewer.id,
+        "filename": 0,
+    }
+    return World(callers, params)
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302, 303) and "/sign-in" in response.headers.get(
+        "Location", ""
+    ):
+        return "sign_in"
+    if response.status_code in (401, 403, 404):
+        return str(response.status_code)
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    return "allowed"
+
+
+def request_for(rule, method: str, params: dict[str, int]) -> str:
+    values = {name: params[name] for name in rule.arguments}
+    if rule.endpoint == "home.static":
+        values["filename"] = "claimwatch.css"
+    path = rule.rule
+    for name, value in values.items():
+        for converter in ("int:", "id:", "path:", ""):
+            path = path.replace(f"<{converter}{name}>", str(value))
+    return path
+
+
+# Routes that end or change the caller's own access go last, so they cannot spoil the others.
+LAST = ("auth.sign_out",)
+
+
+def test_every_route_answers_every_caller_as_expected(app: Flask, world: World):
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint in LAST, r.rule))
+    missing = sorted({r.endpoint for r in rules} - set(ACCESS))
+    assert not missing, f"routes without an access rule: {missing}"
+    wrong = []
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            path = request_for(rule, method, world.params)
+            for caller in CALLERS:
+                browser, token = world.callers[caller]
+                headers = {"Authorization": f"Bearer {token}"} if token else {}
+                if method == "GET":
+                    response = browser.client.get(path, headers=headers)
+                elif path.startswith("/api/"):
+                    if method == "PATCH":
+                        headers["If-Match"] = '"stale"'
+                    response = browser.client.open(path, method=method, json={}, headers=headers)
+                else:
+                    response = browser.post(path, {}, headers=headers)
+                got = outcome(response)
+                want = expected(ACCESS[rule.endpoint], caller)
+                if got != want:
+                    wrong.append(f"{method} {path} as {caller}: {got}, expected {want}")
+    assert not wrong, "\n".join(wrong)
