@@ -45,6 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
 
+    from app.digests import unsubscribe
+
+    unsubscribe.init_app(app)
+
     from app.cli import register_commands
 
     register_commands(app)

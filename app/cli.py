@@ -6,12 +6,13 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import db, demo, users
+    from app.commands import db, demo, digests, users
 
     for command in (
         db.db_group,
         users.users_group,
         users.tokens_group,
         demo.demo_command,
+        digests.digests_group,
     ):
         app.cli.add_command(command)
