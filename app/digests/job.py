@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.db import get_db
@@ -79,12 +80,12 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
     batch = int(_setting(app, "DIGEST_BATCH_SIZE", DEFAULT_BATCH))
     summary = DigestPassSummary()
     with app.app_context(), get_db(app).sessionmaker() as session:
-        summary.enqueued = outbox.enqueue_due_digests(session, now, message_domain(app))
         if dry_run:
+            summary.enqueued = outbox.enqueue_due_digests(session, now, message_domain(app))
             summary.previews = _due_contents(session, now)
             session.rollback()
             return summary
-        session.commit()
+        summary.enqueued = _enqueue(app, session, now)
         owner = outbox.new_lease_owner()
         started = time.monotonic()
         transport = open_transport(app.config.get("SMTP_URL"), Path(app.instance_path))
@@ -98,6 +99,22 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
                     break
                 _send_batch(app, session, transport, claimed, owner, batch_now, summary)
     return summary
+
+
+def _enqueue(app: Flask, session: Session, now: datetime, tries: int = 5) -> int:
+    """Create the due rows and commit; on SQLite, retry when another sender wrote meanwhile."""
+    for attempt in range(tries):
+        try:
+            created = outbox.enqueue_due_digests(session, now, message_domain(app))
+            session.commit()
+            return created
+        except OperationalError as exc:
+            session.rollback()
+            locked = "locked" in str(exc) or "busy" in str(exc)
+            if session.get_bind().dialect.name != "sqlite" or not locked or attempt == tries - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return 0
 
 
 def _due_contents(session: Session, now: datetime) -> list[DigestContent]:
@@ -121,6 +138,9 @@ def _send_batch(
     skip_empty = bool(app.config.get("DIGEST_SKIP_EMPTY", True))
     mail = mail_settings(app)
     contents = build_digests(session, readers_of(session, list(claimed)))
+    # End the read transaction before sending: on SQLite a reader that later writes fails
+    # at once if another sender wrote meanwhile, while a fresh write waits its turn.
+    session.commit()
     for index, content in enumerate(contents):
         delivery_id = content.delivery_id
         assert delivery_id is not None
