@@ -93,7 +93,6 @@ def test_two_senders_started_together_deliver_each_of_200_digests_once(backend, 
             outputs = [finished(p) for p in pair]
         finally:
             server.stop()
-        print(outputs)
         recipients = server.mailbox.recipients()
         assert len(recipients) == 200, outputs
         assert len(set(recipients)) == 200
