@@ -103,10 +103,10 @@ class SmtpTransport:
             if cfg.username:
                 conn.login(cfg.username, cfg.password or "")
         except smtplib.SMTPResponseException as exc:
-            conn_error = _classify(exc.smtp_code, exc.smtp_error)
-            if isinstance(conn_error, TemporaryFailure):
-                raise ConnectionFailure(str(conn_error)) from exc
-            raise conn_error from exc
+            # Even a 5xx here (a refused login, say) is about the setup, not one message:
+            # the whole batch waits and is retried, and the reply is kept on every row.
+            reply = _reply_text(exc.smtp_code, exc.smtp_error)
+            raise ConnectionFailure(f"{cfg.host}:{cfg.port} refused the session: {reply}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise ConnectionFailure(f"cannot reach {cfg.host}:{cfg.port}: {exc}") from exc
         return conn
