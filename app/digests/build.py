@@ -1,18 +1,19 @@
 """What each digest says, for a whole batch of readers in a fixed number of queries.
 
-The sections every reader shares (newly overdue, closing soon, resolved) are read once per
-batch over the union of the readers' ranges and cut per range in memory; only "assigned to
-you" is per reader, and it is one query for the whole batch too.
+The sections every reader shares (newly overdue, closing soon, resolved) depend only on the
+range a digest covers, and readers due at the same moment share it: they are read once per
+range and pass (three queries, each cut to what a digest shows, with the full count), then
+reused for every reader of that range. "Assigned to you" is one query per batch of readers.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Claim, ClaimEvent, ClaimStatus, DigestDelivery, EventKind, User
@@ -21,6 +22,7 @@ CLOSING_AHEAD = timedelta(days=7)
 # A newsroom reads a digest, not a database dump: longer sections end with "and N more".
 SECTION_LIMIT = 50
 OPEN = (ClaimStatus.PENDING.value, ClaimStatus.OVERDUE.value)
+RESOLVED = tuple(s.value for s in ClaimStatus if s.is_resolution)
 
 
 @dataclass(frozen=True)
@@ -50,62 +52,6 @@ def section(items: Sequence[DigestItem]) -> Section:
 
 
 @dataclass(frozen=True)
-class DigestContent:
-    """Everything one reader's digest for one period shows."""
-
-    delivery_id: int | None
-    user_id: int
-    email: str
-    name: str
-    timezone: str
-    message_id: str
-    since: datetime
-    until: datetime
-    overdue: Section
-    closing: Section
-    resolved: Section
-    assigned: Section
-    period: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.overdue.total or self.closing.total or self.resolved.total or self.assigned.total
-        )
-
-
-_ITEM_COLUMNS = (Claim.id, Claim.statement, Claim.subject, Claim.status, Claim.window_end)
-
-
-def _events_in(
-    session: Session, kind: EventKind, statuses: Iterable[str], since: datetime, until: datetime
-) -> list[DigestItem]:
-    """Claims with a `kind` event in [since, until) and now in one of `statuses`, newest first."""
-    rows = session.execute(
-        select(*_ITEM_COLUMNS, ClaimEvent.at)
-        .join(Claim, Claim.id == ClaimEvent.claim_id)
-        .where(
-            ClaimEvent.kind == kind.value,
-            ClaimEvent.at >= since,
-            ClaimEvent.at < until,
-            Claim.status.in_(list(statuses)),
-        )
-        .order_by(ClaimEvent.at.desc(), ClaimEvent.id.desc())
-    ).all()
-    return [DigestItem(*row) for row in rows]
-
-
-def _latest_per_claim(items: Iterable[DigestItem], since: datetime, until: datetime) -> list:
-    seen: set[int] = set()
-    kept = []
-    for item in items:
-        if since <= item.at < until and item.claim_id not in seen:
-            seen.add(item.claim_id)
-            kept.append(item)
-    return kept
-
-
-@dataclass(frozen=True)
 class Reader:
     """Who a digest is for and the range it covers (from an outbox row, or a preview)."""
 
@@ -118,6 +64,91 @@ class Reader:
     period: str
     since: datetime
     until: datetime
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    """Everything one reader's digest for one period shows."""
+
+    reader: Reader
+    overdue: Section
+    closing: Section
+    resolved: Section
+    assigned: Section
+
+    def __getattr__(self, name: str) -> object:
+        # content.email, content.since ... read through to the reader.
+        return getattr(self.reader, name)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.overdue.total or self.closing.total or self.resolved.total or self.assigned.total
+        )
+
+
+_ITEM_COLUMNS = (Claim.id, Claim.statement, Claim.subject, Claim.status, Claim.window_end)
+
+
+def _limited(session: Session, query: Select) -> Section:
+    """The first SECTION_LIMIT rows of `query` and how many there are, in one round trip."""
+    rows = session.execute(query.add_columns(func.count().over()).limit(SECTION_LIMIT)).all()
+    return Section(tuple(DigestItem(*row[:-1]) for row in rows), rows[0][-1] if rows else 0)
+
+
+def _with_event(
+    kind: EventKind, statuses: Iterable[str], since: datetime, until: datetime
+) -> Select:
+    """Claims now in `statuses` with a `kind` event in [since, until), latest event first."""
+    at = func.max(ClaimEvent.at).label("at")
+    return (
+        select(*_ITEM_COLUMNS, at)
+        .join(ClaimEvent, ClaimEvent.claim_id == Claim.id)
+        .where(
+            ClaimEvent.kind == kind.value,
+            ClaimEvent.at >= since,
+            ClaimEvent.at < until,
+            Claim.status.in_(list(statuses)),
+        )
+        .group_by(*_ITEM_COLUMNS)
+        .order_by(at.desc(), Claim.id.desc())
+    )
+
+
+def shared_sections(
+    session: Session, since: datetime, until: datetime
+) -> tuple[Section, Section, Section]:
+    """Newly overdue, closing in the next 7 days, and resolved, for one range: three queries."""
+    overdue = _limited(
+        session, _with_event(EventKind.FLAGGED_OVERDUE, [ClaimStatus.OVERDUE], since, until)
+    )
+    closing = _limited(
+        session,
+        select(*_ITEM_COLUMNS)
+        .where(
+            Claim.status == ClaimStatus.PENDING.value,
+            Claim.window_end >= until,
+            Claim.window_end < until + CLOSING_AHEAD,
+        )
+        .order_by(Claim.window_end, Claim.id),
+    )
+    resolved = _limited(session, _with_event(EventKind.RESOLVED, RESOLVED, since, until))
+    return overdue, closing, resolved
+
+
+@dataclass
+class SectionCache:
+    """Shared sections per range, kept for one pass so each range is read once."""
+
+    by_range: dict[tuple[datetime, datetime], tuple[Section, Section, Section]] = field(
+        default_factory=dict
+    )
+
+    def get(self, session: Session, since: datetime, until: datetime) -> tuple:
+        key = (since, until)
+        if key not in self.by_range:
+            self.by_range[key] = shared_sections(session, since, until)
+        return self.by_range[key]
 
 
 def readers_of(session: Session, delivery_ids: Sequence[int]) -> list[Reader]:
@@ -141,63 +172,32 @@ def readers_of(session: Session, delivery_ids: Sequence[int]) -> list[Reader]:
     return [Reader(*row) for row in rows]
 
 
-def build_digests(session: Session, readers: Sequence[Reader]) -> list[DigestContent]:
-    """The content of every reader's digest: four queries for the batch, whatever its size."""
-    if not readers:
-        return []
-    earliest = min(r.since for r in readers)
-    latest = max(r.until for r in readers)
-    resolutions = [s.value for s in ClaimStatus if s.is_resolution]
-    flagged = _events_in(
-        session, EventKind.FLAGGED_OVERDUE, [ClaimStatus.OVERDUE], earliest, latest
-    )
-    resolved = _events_in(session, EventKind.RESOLVED, resolutions, earliest, latest)
-    closing_rows = session.execute(
-        select(*_ITEM_COLUMNS)
-        .where(
-            Claim.status == ClaimStatus.PENDING.value,
-            Claim.window_end >= min(r.until for r in readers),
-            Claim.window_end < latest + CLOSING_AHEAD,
-        )
-        .order_by(Claim.window_end, Claim.id)
-    ).all()
-    closing = [DigestItem(*row) for row in closing_rows]
-    assigned: dict[int, list[DigestItem]] = defaultdict(list)
+def _assigned(session: Session, user_ids: set[int]) -> dict[int, list[DigestItem]]:
+    """Open claims assigned to each of the readers, by window end: one query."""
+    found: dict[int, list[DigestItem]] = defaultdict(list)
     for assignee_id, *row in session.execute(
         select(Claim.assignee_id, *_ITEM_COLUMNS)
-        .where(Claim.assignee_id.in_({r.user_id for r in readers}), Claim.status.in_(OPEN))
+        .where(Claim.assignee_id.in_(user_ids), Claim.status.in_(OPEN))
         .order_by(Claim.window_end, Claim.id)
     ):
-        assigned[assignee_id].append(DigestItem(*row))
+        found[assignee_id].append(DigestItem(*row))
+    return found
 
-    # Readers in the same zone share a range; their shared sections are cut once.
-    shared: dict[tuple[datetime, datetime], tuple[Section, Section, Section]] = {}
+
+def build_digests(
+    session: Session, readers: Sequence[Reader], cache: SectionCache | None = None
+) -> list[DigestContent]:
+    """The content of every reader's digest: one query for the batch, plus three per new range."""
+    if not readers:
+        return []
+    cache = cache if cache is not None else SectionCache()
+    assigned = _assigned(session, {r.user_id for r in readers})
     contents = []
     for reader in readers:
-        span = (reader.since, reader.until)
-        if span not in shared:
-            until = reader.until
-            shared[span] = (
-                section(_latest_per_claim(flagged, reader.since, until)),
-                section([c for c in closing if until <= c.window_end < until + CLOSING_AHEAD]),
-                section(_latest_per_claim(resolved, reader.since, until)),
-            )
-        overdue, closing_soon, resolved_section = shared[span]
+        overdue, closing, resolved = cache.get(session, reader.since, reader.until)
         contents.append(
             DigestContent(
-                delivery_id=reader.delivery_id,
-                user_id=reader.user_id,
-                email=reader.email,
-                name=reader.name,
-                timezone=reader.timezone,
-                message_id=reader.message_id,
-                since=reader.since,
-                until=reader.until,
-                overdue=overdue,
-                closing=closing_soon,
-                resolved=resolved_section,
-                assigned=section(assigned.get(reader.user_id, [])),
-                period=reader.period,
+                reader, overdue, closing, resolved, section(assigned.get(reader.user_id, []))
             )
         )
     return contents

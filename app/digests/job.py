@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.db import get_db
 from app.digests import outbox
-from app.digests.build import DigestContent, build_digests, readers_of
+from app.digests.build import DigestContent, SectionCache, build_digests, readers_of
 from app.digests.render import MailSettings, render_digest
 from app.digests.transport import (
     Closing,
@@ -88,6 +88,7 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
         summary.enqueued = _enqueue(app, session, now)
         owner = outbox.new_lease_owner()
         started = time.monotonic()
+        cache = SectionCache()
         transport = open_transport(app.config.get("SMTP_URL"), Path(app.instance_path))
         with Closing(transport):
             while True:
@@ -97,7 +98,7 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
                 session.commit()
                 if not claimed:
                     break
-                _send_batch(app, session, transport, claimed, owner, batch_now, summary)
+                _send_batch(app, session, transport, claimed, owner, batch_now, summary, cache)
     return summary
 
 
@@ -134,10 +135,11 @@ def _send_batch(
     owner: str,
     now: datetime,
     summary: DigestPassSummary,
+    cache: SectionCache,
 ) -> None:
     skip_empty = bool(app.config.get("DIGEST_SKIP_EMPTY", True))
     mail = mail_settings(app)
-    contents = build_digests(session, readers_of(session, list(claimed)))
+    contents = build_digests(session, readers_of(session, list(claimed)), cache)
     # End the read transaction before sending: on SQLite a reader that later writes fails
     # at once if another sender wrote meanwhile, while a fresh write waits its turn.
     session.commit()
