@@ -32,7 +32,7 @@ from app.config import check_database_url
 from app.db import get_db
 from app.digests.build import build_digests, readers_of
 from app.digests.job import mail_settings, run_digest_pass
-from app.digests.render import MAIL_POLICY, render_digest
+from app.digests.render import render_digest
 from bench.digests_seed import seed
 
 NOW = datetime(2026, 11, 20, 8, 0, 30, tzinfo=UTC)
@@ -130,8 +130,7 @@ def one_run(app: Flask, readers: int) -> dict[str, float]:
     with get_db(app).sessionmaker() as session:
         ids = session.scalars(text("SELECT id FROM digest_deliveries ORDER BY id")).all()
         contents = build_digests(session, readers_of(session, ids))
-    wire = MAIL_POLICY.clone(linesep="\r\n")
-    messages = [(c.email, render_digest(c, mail).message.as_bytes(policy=wire)) for c in contents]
+    messages = [(c.email, render_digest(c, mail).data) for c in contents]
     target = urlsplit(app.config["SMTP_URL"])
     floor_started = time.perf_counter()
     smtp = smtplib.SMTP(target.hostname, target.port)

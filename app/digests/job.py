@@ -12,6 +12,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 from flask import Flask
@@ -139,6 +140,7 @@ def _send_batch(
 ) -> None:
     skip_empty = bool(app.config.get("DIGEST_SKIP_EMPTY", True))
     mail = mail_settings(app)
+    sender = parseaddr(mail.mail_from)[1]
     contents = build_digests(session, readers_of(session, list(claimed)), cache)
     # End the read transaction before sending: on SQLite a reader that later writes fails
     # at once if another sender wrote meanwhile, while a fresh write waits its turn.
@@ -151,9 +153,9 @@ def _send_batch(
             summary.skipped += 1
             session.commit()
             continue
-        message = render_digest(content, mail).message
+        rendered = render_digest(content, mail)
         try:
-            transport.send(message)
+            transport.send(sender, rendered.recipient, rendered.data, rendered.message_id)
         except ConnectionFailure as exc:
             # The server is unreachable: defer this row and every one after it in the batch.
             for waiting in contents[index:]:

@@ -5,23 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
-from email.headerregistry import Address
-from email.message import EmailMessage
 from email.utils import format_datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
-from app.digests.build import DigestContent
+from app.digests.build import DigestContent, Section
+from app.digests.mime import address, compose, reformat_address
 from app.digests.periods import zone_of
 from app.digests.unsubscribe import unsubscribe_url
 
 TEMPLATES = Path(__file__).parent / "templates" / "mail"
-# The default policy, but folding only past SMTP's own limit: a long List-Unsubscribe URL must
-# stay one token, never become an RFC 2047 encoded word that mail clients cannot follow.
-MAIL_POLICY = policy.default.clone(max_line_length=998)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -36,12 +32,14 @@ class MailSettings:
 
 @dataclass(frozen=True)
 class RenderedDigest:
-    """A digest ready to show (preview) or send."""
+    """A digest ready to show (preview) or send (`data`: the whole message, wire format)."""
 
     subject: str
     text: str
     html: str
-    message: EmailMessage
+    recipient: str
+    message_id: str
+    data: bytes
 
 
 @cache
@@ -78,29 +76,50 @@ def display_name(name: str) -> str:
     return _CONTROL.sub(" ", name).strip()[:120]
 
 
+@lru_cache(maxsize=64)
+def _shared_sections(
+    overdue: Section, closing: Section, resolved: Section, timezone: str, claim_url: str
+) -> tuple[str, Markup]:
+    """The sections every reader of a range shares, rendered once per range and zone."""
+    env = _environment()
+    context = {
+        "overdue": overdue,
+        "closing": closing,
+        "resolved": resolved,
+        "tz": timezone,
+        "claim_url": claim_url,
+    }
+    text = env.get_template("shared.txt").render(context)
+    html = Markup(env.get_template("shared.html").render(context))  # noqa: S704 (autoescaped)
+    return text, html
+
+
 def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
     """The `multipart/alternative` message for one digest, with its stored Message-ID."""
     unsubscribe = unsubscribe_url(mail.public_url, mail.secret_key, content.user_id)
+    claim_url = f"{mail.public_url}/claims/"
+    shared_text, shared_html = _shared_sections(
+        content.overdue, content.closing, content.resolved, content.timezone, claim_url
+    )
     context = {
         "d": content,
-        "claim_url": f"{mail.public_url}/claims/",
+        "claim_url": claim_url,
         "settings_url": f"{mail.public_url}/settings",
         "unsubscribe_url": unsubscribe,
     }
     env = _environment()
-    text = env.get_template("digest.txt").render(context)
-    html = env.get_template("digest.html").render(context)
+    text = env.get_template("digest.txt").render(context, shared=shared_text)
+    html = env.get_template("digest.html").render(context, shared=shared_html)
     subject = subject_of(content)
-
-    message = EmailMessage(policy=MAIL_POLICY)
-    message["Subject"] = subject
-    message["From"] = mail.mail_from
-    message["To"] = Address(display_name=display_name(content.name), addr_spec=content.email)
-    message["Date"] = format_datetime(content.until)
-    message["Message-ID"] = content.message_id
-    message["List-Unsubscribe"] = f"<{unsubscribe}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return RenderedDigest(subject, text, html, message)
+    headers = [
+        ("Subject", subject),
+        ("From", reformat_address(mail.mail_from)),
+        ("To", address(display_name(content.name), content.email)),
+        ("Date", format_datetime(content.until)),
+        ("Message-ID", content.message_id),
+        ("List-Unsubscribe", f"<{unsubscribe}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ("Auto-Submitted", "auto-generated"),
+    ]
+    data = compose(headers, text, html)
+    return RenderedDigest(subject, text, html, content.email, content.message_id, data)

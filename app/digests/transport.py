@@ -12,7 +12,6 @@ import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -34,7 +33,7 @@ class PermanentFailure(Exception):
 
 
 class Transport(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, sender: str, recipient: str, data: bytes, message_id: str) -> None: ...
 
     def close(self) -> None: ...
 
@@ -111,12 +110,12 @@ class SmtpTransport:
             raise ConnectionFailure(f"cannot reach {cfg.host}:{cfg.port}: {exc}") from exc
         return conn
 
-    def send(self, message: EmailMessage) -> None:
-        """Send one message; raise TemporaryFailure or PermanentFailure."""
+    def send(self, sender: str, recipient: str, data: bytes, message_id: str) -> None:
+        """Send one message (wire bytes, CRLF); raise TemporaryFailure or PermanentFailure."""
         if self.connection is None:
             self.connection = self._connect()
         try:
-            refused = self.connection.send_message(message)
+            refused = self.connection.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise _classify(code, text) from exc
@@ -150,12 +149,12 @@ class EmlTransport:
     def __init__(self, outbox: Path) -> None:
         self.outbox = outbox
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, sender: str, recipient: str, data: bytes, message_id: str) -> None:
         self.outbox.mkdir(parents=True, exist_ok=True)
-        name = "".join(ch for ch in str(message["Message-ID"]) if ch.isalnum() or ch in ".-@_")
+        name = "".join(ch for ch in message_id if ch.isalnum() or ch in ".-@_")
         target = self.outbox / f"{name}.eml"
         partial = target.with_suffix(".eml.part")
-        partial.write_bytes(message.as_bytes())
+        partial.write_bytes(data)
         partial.replace(target)
 
     def close(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -27,13 +25,9 @@ def test_smtp_url_gives_host_port_login_and_starttls_mode():
         SmtpConfig.from_url("smtp://mail.example?starttls=maybe")
 
 
-def message() -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = "claimwatch@newsroom.example"
-    msg["To"] = "reader@newsroom.example"
-    msg["Subject"] = "test"
-    msg.set_content("hello")
-    return msg
+def message() -> tuple[str, str, bytes, str]:
+    data = b"From: claimwatch@newsroom.example\r\nSubject: test\r\n\r\nhello\r\n"
+    return "claimwatch@newsroom.example", "reader@newsroom.example", data, "<t@x>"
 
 
 def test_transport_logs_in_with_the_urls_credentials():
@@ -55,7 +49,7 @@ def test_transport_logs_in_with_the_urls_credentials():
     )
     controller.start()
     try:
-        SmtpTransport(SmtpConfig.from_url(f"smtp://desk:secret@127.0.0.1:{port}")).send(message())
+        SmtpTransport(SmtpConfig.from_url(f"smtp://desk:secret@127.0.0.1:{port}")).send(*message())
     finally:
         controller.stop()
     assert seen[0] == (b"desk", b"secret")
@@ -70,7 +64,7 @@ def test_starttls_require_refuses_a_server_without_it():
     try:
         transport = SmtpTransport(SmtpConfig.from_url(f"smtp://127.0.0.1:{port}?starttls=require"))
         with pytest.raises(ConnectionFailure, match="STARTTLS"):
-            transport.send(message())
+            transport.send(*message())
     finally:
         controller.stop()
     assert mailbox.messages == []
