@@ -34,25 +34,28 @@ def _header(name: str, value: str) -> bytes:
     return f"{name}: {value}\r\n".encode("ascii")
 
 
-def _quoted_printable(text: str) -> bytes:
+def quoted_printable(text: str) -> bytes:
+    """`text` with CRLF line ends, UTF-8, quoted-printable; pieces that each end a line
+    can be encoded separately and joined."""
     crlf = text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
     return binascii.b2a_qp(crlf, istext=True)
 
 
-def compose(headers: list[tuple[str, str]], text: str, html: str) -> bytes:
-    """The whole message, CRLF line endings, ready for SMTP DATA or an .eml file."""
+def compose(headers: list[tuple[str, str]], text_qp: bytes, html_qp: bytes) -> bytes:
+    """The whole message from already-encoded bodies, CRLF line endings, ready for SMTP DATA
+    or an .eml file."""
     # "=_" cannot occur in quoted-printable output, so the boundary never occurs in a body.
     boundary = f"=_cw_{secrets.token_hex(12)}"
     parts = [b"".join(_header(n, v) for n, v in headers)]
     parts.append(_header("MIME-Version", "1.0"))
     parts.append(_header("Content-Type", f'multipart/alternative; boundary="{boundary}"'))
     parts.append(b"\r\n")
-    for subtype, body in (("plain", text), ("html", html)):
+    for subtype, body in (("plain", text_qp), ("html", html_qp)):
         parts.append(f"--{boundary}\r\n".encode())
         parts.append(_header("Content-Type", f'text/{subtype}; charset="utf-8"'))
         parts.append(_header("Content-Transfer-Encoding", "quoted-printable"))
         parts.append(b"\r\n")
         # The CRLF before a boundary belongs to the boundary, not to the body.
-        parts.append(_quoted_printable(body) + b"\r\n")
+        parts.append(body + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts)

@@ -10,10 +10,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 
 from app.digests.build import DigestContent, Section
-from app.digests.mime import address, compose, reformat_address
+from app.digests.mime import address, compose, quoted_printable, reformat_address
 from app.digests.periods import zone_of
 from app.digests.unsubscribe import unsubscribe_url
 
@@ -76,40 +75,54 @@ def display_name(name: str) -> str:
     return _CONTROL.sub(" ", name).strip()[:120]
 
 
+@dataclass(frozen=True)
+class Fragment:
+    """Rendered text and HTML, with their quoted-printable wire form."""
+
+    text: str
+    html: str
+    text_qp: bytes
+    html_qp: bytes
+
+
+def _fragment(env: Environment, name: str, context: dict[str, object]) -> Fragment:
+    text = env.get_template(f"{name}.txt").render(context)
+    html = env.get_template(f"{name}.html").render(context)
+    return Fragment(text, html, quoted_printable(text), quoted_printable(html))
+
+
 @lru_cache(maxsize=64)
 def _shared_sections(
     overdue: Section, closing: Section, resolved: Section, timezone: str, claim_url: str
-) -> tuple[str, Markup]:
-    """The sections every reader of a range shares, rendered once per range and zone."""
-    env = _environment()
-    context = {
+) -> Fragment:
+    """The sections every reader of a range shares: rendered and encoded once per range and
+    zone (they are most of a digest's bytes; readers differ only in the head and tail)."""
+    context: dict[str, object] = {
         "overdue": overdue,
         "closing": closing,
         "resolved": resolved,
         "tz": timezone,
         "claim_url": claim_url,
     }
-    text = env.get_template("shared.txt").render(context)
-    html = Markup(env.get_template("shared.html").render(context))  # noqa: S704 (autoescaped)
-    return text, html
+    return _fragment(_environment(), "shared", context)
 
 
 def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
     """The `multipart/alternative` message for one digest, with its stored Message-ID."""
     unsubscribe = unsubscribe_url(mail.public_url, mail.secret_key, content.user_id)
     claim_url = f"{mail.public_url}/claims/"
-    shared_text, shared_html = _shared_sections(
+    shared = _shared_sections(
         content.overdue, content.closing, content.resolved, content.timezone, claim_url
     )
-    context = {
+    context: dict[str, object] = {
         "d": content,
         "claim_url": claim_url,
         "settings_url": f"{mail.public_url}/settings",
         "unsubscribe_url": unsubscribe,
     }
     env = _environment()
-    text = env.get_template("digest.txt").render(context, shared=shared_text)
-    html = env.get_template("digest.html").render(context, shared=shared_html)
+    head = _fragment(env, "head", context)
+    tail = _fragment(env, "tail", context)
     subject = subject_of(content)
     headers = [
         ("Subject", subject),
@@ -121,5 +134,17 @@ def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
         ("Auto-Submitted", "auto-generated"),
     ]
-    data = compose(headers, text, html)
-    return RenderedDigest(subject, text, html, content.email, content.message_id, data)
+    # Each piece ends a line, so their encodings concatenate to the encoding of the whole.
+    data = compose(
+        headers,
+        head.text_qp + shared.text_qp + tail.text_qp,
+        head.html_qp + shared.html_qp + tail.html_qp,
+    )
+    return RenderedDigest(
+        subject,
+        head.text + shared.text + tail.text,
+        head.html + shared.html + tail.html,
+        content.email,
+        content.message_id,
+        data,
+    )

@@ -7,7 +7,7 @@ from email import policy
 
 import pytest
 
-from app.digests.mime import HeaderInjection, address, compose
+from app.digests.mime import HeaderInjection, address, compose, quoted_printable
 
 
 def test_composed_message_parses_back_with_both_parts_and_encoded_names():
@@ -15,8 +15,8 @@ def test_composed_message_parses_back_with_both_parts_and_encoded_names():
     html = "<p>Überfällig &amp; <b>fällig</b></p>"
     data = compose(
         [("Subject", "Claimwatch digest"), ("To", address('Jürgen, "JJ"', "j@news.example"))],
-        text,
-        html,
+        quoted_printable(text),
+        quoted_printable(html),
     )
     assert all(len(line) <= 78 for line in data.split(b"\r\n"))
     message = email.message_from_bytes(data, policy=policy.default)
@@ -29,4 +29,4 @@ def test_composed_message_parses_back_with_both_parts_and_encoded_names():
 
 def test_a_line_break_in_a_header_value_is_refused():
     with pytest.raises(HeaderInjection):
-        compose([("Subject", "hi\r\nBcc: victim@example.com")], "t", "h")
+        compose([("Subject", "hi\r\nBcc: victim@example.com")], b"t", b"h")
