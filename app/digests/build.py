@@ -76,9 +76,16 @@ class DigestContent:
     resolved: Section
     assigned: Section
 
-    def __getattr__(self, name: str) -> object:
-        # content.email, content.since ... read through to the reader.
-        return getattr(self.reader, name)
+    # The reader's fields, read through (templates and the sender use them).
+    delivery_id = property(lambda self: self.reader.delivery_id)
+    user_id = property(lambda self: self.reader.user_id)
+    email = property(lambda self: self.reader.email)
+    name = property(lambda self: self.reader.name)
+    timezone = property(lambda self: self.reader.timezone)
+    message_id = property(lambda self: self.reader.message_id)
+    period = property(lambda self: self.reader.period)
+    since = property(lambda self: self.reader.since)
+    until = property(lambda self: self.reader.until)
 
     @property
     def is_empty(self) -> bool:
