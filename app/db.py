@@ -59,7 +59,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes SQLite's single write lock up front (waiting up to busy_timeout). A
+    # deferred transaction that reads and then writes fails outright when another process
+    # wrote in between, which would lose a reviewer's form submission; short transactions
+    # queueing for the lock is the better trade for the embedded database.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
