@@ -17,7 +17,6 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.db import get_db
@@ -86,7 +85,8 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
             summary.previews = _due_contents(session, now)
             session.rollback()
             return summary
-        summary.enqueued = _enqueue(app, session, now)
+        summary.enqueued = outbox.enqueue_due_digests(session, now, message_domain(app))
+        session.commit()
         owner = outbox.new_lease_owner()
         started = time.monotonic()
         cache = SectionCache()
@@ -101,22 +101,6 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
                     break
                 _send_batch(app, session, transport, claimed, owner, batch_now, summary, cache)
     return summary
-
-
-def _enqueue(app: Flask, session: Session, now: datetime, tries: int = 5) -> int:
-    """Create the due rows and commit; on SQLite, retry when another sender wrote meanwhile."""
-    for attempt in range(tries):
-        try:
-            created = outbox.enqueue_due_digests(session, now, message_domain(app))
-            session.commit()
-            return created
-        except OperationalError as exc:
-            session.rollback()
-            locked = "locked" in str(exc) or "busy" in str(exc)
-            if session.get_bind().dialect.name != "sqlite" or not locked or attempt == tries - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    return 0
 
 
 def _due_contents(session: Session, now: datetime) -> list[DigestContent]:
@@ -142,8 +126,8 @@ def _send_batch(
     mail = mail_settings(app)
     sender = parseaddr(mail.mail_from)[1]
     contents = build_digests(session, readers_of(session, list(claimed)), cache)
-    # End the read transaction before sending: on SQLite a reader that later writes fails
-    # at once if another sender wrote meanwhile, while a fresh write waits its turn.
+    # Never hold a transaction open across SMTP exchanges: on SQLite it holds the one write
+    # lock (BEGIN IMMEDIATE) and would stall every other writer for the whole batch.
     session.commit()
     for index, content in enumerate(contents):
         delivery_id = content.delivery_id
