@@ -80,12 +80,11 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
     batch = int(_setting(app, "DIGEST_BATCH_SIZE", DEFAULT_BATCH))
     summary = DigestPassSummary()
     with app.app_context(), get_db(app).sessionmaker() as session:
+        summary.enqueued = outbox.enqueue_due_digests(session, now, message_domain(app))
         if dry_run:
-            summary.enqueued = outbox.enqueue_due_digests(session, now, message_domain(app))
             summary.previews = _due_contents(session, now)
             session.rollback()
             return summary
-        summary.enqueued = outbox.enqueue_due_digests(session, now, message_domain(app))
         session.commit()
         owner = outbox.new_lease_owner()
         started = time.monotonic()
@@ -99,7 +98,10 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
                 session.commit()
                 if not claimed:
                     break
-                _send_batch(app, session, transport, claimed, owner, batch_now, summary, cache)
+                if not _send_batch(
+                    app, session, transport, claimed, owner, batch_now, summary, cache
+                ):
+                    break  # no connection: the rest waits for the next pass
     return summary
 
 
@@ -121,7 +123,8 @@ def _send_batch(
     now: datetime,
     summary: DigestPassSummary,
     cache: SectionCache,
-) -> None:
+) -> bool:
+    """Send one claimed batch; False when the server could not be reached."""
     skip_empty = bool(app.config.get("DIGEST_SKIP_EMPTY", True))
     mail = mail_settings(app)
     sender = parseaddr(mail.mail_from)[1]
@@ -149,7 +152,7 @@ def _send_batch(
                 summary.retried += 1
             session.commit()
             log.warning("digests: %s; %d deferred", exc, len(contents) - index)
-            return
+            return False
         except TemporaryFailure as exc:
             outbox.mark_retry(session, delivery_id, owner, now, claimed[delivery_id], str(exc))
             summary.retried += 1
