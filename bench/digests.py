@@ -168,6 +168,7 @@ def main() -> None:
             }
         )
         logging_quiet()
+        one_run(app, 10)  # warm-up, not reported: templates compiled, connections open
         results: dict[int, list[dict[str, float]]] = {args.small: [], args.users: []}
         for run in range(args.runs):
             for readers in (args.small, args.users):
