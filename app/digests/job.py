@@ -165,3 +165,4 @@ def _send_batch(
                 log.warning("digests: lease on delivery %s lapsed before it was sent", delivery_id)
             summary.sent += 1
         session.commit()
+    return True

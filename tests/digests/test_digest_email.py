@@ -204,3 +204,13 @@ def test_the_outbox_keeps_one_row_per_reader_and_period(mail_app, smtp, factory,
     assert len(smtp.mailbox.messages) == 1
     assert smtp.mailbox.messages[0]["Message-ID"] == rows[0].message_id
     assert session.scalar(select(User.digest_frequency).where(User.id == rows[0].user_id))
+
+
+def test_one_pass_sends_every_due_digest_batch_after_batch(mail_app, smtp, factory, session):
+    readers = [reader_in_berlin(factory) for _ in range(5)]
+    overdue_claim(factory)
+    session.commit()
+    mail_app.config["DIGEST_BATCH_SIZE"] = 2
+
+    assert run_digest_pass(mail_app, NOW).sent == 5
+    assert sorted(smtp.mailbox.recipients()) == sorted(r.email for r in readers)
