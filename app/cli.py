@@ -6,13 +6,16 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import db, demo, digests, users
+    from app.commands import claims, db, demo, digests, sweep, users
 
     for command in (
         db.db_group,
         users.users_group,
         users.tokens_group,
         demo.demo_command,
+        claims.claims_group,
         digests.digests_group,
+        sweep.sweep_command,
+        sweep.scheduler_command,
     ):
         app.cli.add_command(command)

@@ -58,12 +58,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option for long read-only work on SQLite (exports): begin without the write lock.
+READ_ONLY = {"sqlite_begin": "DEFERRED"}
+
+
 def _sqlite_begin(connection: Connection) -> None:
     # IMMEDIATE takes SQLite's single write lock up front (waiting up to busy_timeout). A
     # deferred transaction that reads and then writes fails outright when another process
     # wrote in between, which would lose a reviewer's form submission; short transactions
-    # queueing for the lock is the better trade for the embedded database.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # queueing for the lock is the better trade for the embedded database. Long reads opt out
+    # with READ_ONLY (in WAL mode they then neither block writers nor wait for them).
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -83,6 +84,7 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
 @pytest.fixture
 def app(database_url: str, connection: Connection, tmp_path: os.PathLike[str]) -> Iterator[Flask]:
     app = create_app(app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path)))
+    app.test_cli_runner_class = CommandRunner
     with app.app_context():
         yield app
 
@@ -94,7 +96,15 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
+    """Runs `flask` commands each in an app context (and so a session) of its own, as a real
+    command process would; its commits become savepoints of the test's transaction."""
     return app.test_cli_runner()
+
+
+class CommandRunner(FlaskCliRunner):
+    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+        with self.app.app_context():
+            return super().invoke(cli, args, **kwargs)
 
 
 @pytest.fixture

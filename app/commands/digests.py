@@ -44,7 +44,4 @@ def send_command(dry_run: bool, now_text: str | None) -> None:
             click.echo(f"would send {content.period} to {content.email}: {counts}")
         click.echo(f"dry run: {len(summary.previews)} digest(s) due; nothing sent")
         return
-    click.echo(
-        f"digests: {summary.sent} sent, {summary.skipped} skipped (nothing to say), "
-        f"{summary.retried} to retry, {summary.failed} failed"
-    )
+    click.echo(f"digests: {summary}")

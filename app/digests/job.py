@@ -50,6 +50,12 @@ class DigestPassSummary:
     failed: int = 0
     previews: list[DigestContent] = field(default_factory=list)
 
+    def __str__(self) -> str:
+        return (
+            f"{self.sent} sent, {self.skipped} skipped (nothing to say), "
+            f"{self.retried} to retry, {self.failed} failed"
+        )
+
 
 def _setting(app: Flask, name: str, default: float) -> float:
     """A tuning knob from app.config or the environment (tests shorten the lease)."""

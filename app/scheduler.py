@@ -1,0 +1,109 @@
+"""The scheduler process (`flask scheduler`): the periodic jobs, beside the web server.
+
+It runs in a process of its own, never inside the web workers: every gunicorn worker would
+start its own copy of every job, and die with the worker.
+
+Why a `BlockingScheduler` with the in-memory job store: the jobs are defined here, in code, so
+there is nothing to persist, and APScheduler 3's persistent job stores cannot be shared between
+processes anyway (two schedulers on one store both run the jobs and race on its rows). Nothing
+is lost on a restart either: the first run of every job starts immediately, and the sweep
+catches up on whatever fell due while the process was down. Several scheduler processes (a
+deploy overlapping the old one, or one per machine) do no harm, because every flag and every
+digest is claimed in the database, not by the scheduler. The process exists only to run jobs,
+so the blocking scheduler's loop simply owns the main thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+from app.clock import utcnow
+from app.sweep import run_sweep
+
+log = logging.getLogger("claimwatch.scheduler")
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job: `run(app, now)` every `interval`; `done` formats its result for the log."""
+
+    name: str
+    run: Callable[[Flask, datetime], object]
+    interval: timedelta
+    done: str = "done"
+
+
+def scheduled_jobs(app: Flask) -> list[ScheduledJob]:
+    """Every job the scheduler runs; a new job (e.g. the digests, every minute) is one entry."""
+    return [
+        ScheduledJob("sweep", run_sweep, app.config["SWEEP_INTERVAL"], "flagged {} claims"),
+    ]
+
+
+def run_job(app: Flask, job: ScheduledJob) -> None:
+    """One run of `job`: logged with its result and duration; a failure is logged, not raised,
+    so a database that is down costs this run only and the next run starts afresh."""
+    started = time.perf_counter()
+    try:
+        result = job.run(app, utcnow())
+    except Exception:
+        elapsed = (time.perf_counter() - started) * 1000
+        log.exception("%s: failed after %.0f ms; the next run will retry", job.name, elapsed)
+        return
+    elapsed = (time.perf_counter() - started) * 1000
+    log.info("%s: %s in %.0f ms", job.name, job.done.format(result), elapsed)
+
+
+def build_scheduler(app: Flask, jobs: list[ScheduledJob] | None = None) -> BlockingScheduler:
+    """A scheduler with `jobs` (default: `scheduled_jobs(app)`), each starting right away.
+
+    coalesce: runs missed while the process was stalled collapse into one (one catch-up sweep
+    does everything). max_instances=1: a run that outlasts its interval is not overlapped by
+    the next one. misfire_grace_time of one interval: a run later than that is skipped, since
+    the next one is due anyway.
+    """
+    scheduler = BlockingScheduler(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1})
+    for job in jobs if jobs is not None else scheduled_jobs(app):
+        seconds = job.interval.total_seconds()
+        scheduler.add_job(
+            run_job,
+            IntervalTrigger(seconds=seconds, timezone=UTC),
+            args=(app, job),
+            id=job.name,
+            name=job.name,
+            next_run_time=utcnow(),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=max(1, round(seconds)),
+        )
+    return scheduler
+
+
+def run_scheduler(app: Flask) -> None:
+    """Run the jobs in the foreground until SIGTERM or SIGINT, then finish the running ones."""
+    scheduler = build_scheduler(app)
+    # One line per run is ours (run_job); APScheduler's "Running job ..." lines are noise.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        # Ctrl-C under scripts/run delivers INT and then TERM: the second one has nothing to do.
+        if scheduler.running:
+            log.info("scheduler: %s received, finishing running jobs", signal.Signals(signum).name)
+            scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    names = ", ".join(f"{job.name} every {job.trigger.interval}" for job in scheduler.get_jobs())
+    log.info("scheduler: starting (%s)", names)
+    scheduler.start()
+    log.info("scheduler: stopped")
