@@ -79,7 +79,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it cost a round trip on every checkout, a fifth of a cheap API read. A
+    # connection that died (PostgreSQL restarted, a proxy cut it) fails the one statement
+    # that finds out; SQLAlchemy then recognises the disconnect and invalidates the whole
+    # pool, so the next request gets fresh connections (tests/test_db_reconnect.py).
+    # pool_recycle replaces connections before idle-timeouts of proxies and firewalls bite.
+    kwargs.setdefault("pool_pre_ping", False)
+    kwargs.setdefault("pool_recycle", 1800)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     return create_engine(url, **kwargs)
