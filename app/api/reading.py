@@ -1,8 +1,6 @@
-"""Reading claims for responses: plain columns in two statements, not ORM objects.
+"""Reading claims for responses: plain columns, not ORM objects.
 
-Also the read-only transaction mode: on PostgreSQL a request that only reads runs its
-statements in autocommit, which saves the BEGIN and ROLLBACK round trips of a transaction
-that would change nothing (each read is one consistent statement anyway).
+Read views run in autocommit on PostgreSQL (`app.db.read_only_session`).
 """
 
 from __future__ import annotations
@@ -10,30 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 
 from app.api.listing import claim_select, decode_tags
 from app.api.serialize import claim_row, day, instant
 from app.claims import NotFound
-from app.db import get_db, get_session
 from app.models import Claim, Evidence, User
 
 AddedBy = aliased(User, name="added_by")
 WithdrawnBy = aliased(User, name="withdrawn_by")
-
-
-def read_only_session() -> Session:
-    """The request's session; in autocommit when nothing will be written (PostgreSQL)."""
-    session = get_session()
-    db = get_db()
-    if (
-        isinstance(db.bind, Engine)
-        and db.engine.dialect.name == "postgresql"
-        and not session.in_transaction()
-    ):
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return session
 
 
 def _dialect(session: Session) -> str:

@@ -13,7 +13,7 @@ from app.claims import ValidationError, VersionConflict, create_claim, edit_clai
 from app.claims.listing import ListedClaim, ListFilters, list_claims
 from app.claims.stats import status_counts
 from app.clock import utcnow
-from app.db import get_session
+from app.db import get_session, read_only
 from app.models import Claim, ClaimStatus, Source
 from app.web.auth import actor, reviewer_required
 from app.web.blueprints import web_blueprint
@@ -65,6 +65,7 @@ def rows(claims: list[ListedClaim], now: datetime) -> list[Row]:
 
 
 @bp.get("")
+@read_only
 @login_required
 def index() -> str:
     """Every claim, overdue first (longest overdue first), with counts per status."""
