@@ -162,7 +162,9 @@ def build_select(query: ClaimQuery, dialect: str) -> Select[Any]:
 def list_claims(session: Session, query: ClaimQuery) -> tuple[list[dict[str, Any]], str | None]:
     """One page of claims as wire dicts, and the cursor of the next page (None on the last)."""
     dialect = session.get_bind().dialect.name
-    rows = session.execute(build_select(query, dialect)).mappings().all()
+    # Core execution on the session's connection: no ORM entities here, so the ORM's
+    # execution layer would only add overhead to the API's busiest read.
+    rows = session.connection().execute(build_select(query, dialect)).mappings().all()
     items = [claim_row(row, decode_tags(row["tags"], dialect)) for row in rows[: query.limit]]
     cursor = None
     if len(rows) > query.limit:
