@@ -29,9 +29,7 @@ def _claim_by_id(dialect: str) -> Select[Any]:
     """`claim_select` for one id, and whether the claim has any evidence at all: most claims
     have none, and then the evidence statement is skipped (one round trip instead of two)."""
     has_evidence = exists().where(Evidence.claim_id == Claim.id).label("has_evidence")
-    return (
-        claim_select(dialect).add_columns(has_evidence).where(Claim.id == bindparam("claim_id"))
-    )
+    return claim_select(dialect).add_columns(has_evidence).where(Claim.id == bindparam("claim_id"))
 
 
 def read_claim(session: Session, claim_id: int, with_evidence: bool = True) -> dict[str, Any]:
