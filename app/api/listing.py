@@ -118,12 +118,7 @@ def _tags(dialect: str) -> Any:
         aggregate = func.array_agg(ClaimTag.tag, type_=NullType())
     else:
         aggregate = func.json_group_array(ClaimTag.tag)
-    return (
-        select(aggregate)
-        .where(ClaimTag.claim_id == Claim.id)
-        .scalar_subquery()
-        .label("tags")
-    )
+    return select(aggregate).where(ClaimTag.claim_id == Claim.id).scalar_subquery().label("tags")
 
 
 @cache
