@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
@@ -79,7 +81,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it cost a round trip on every checkout, a fifth of a cheap API read. A
+    # connection that died (PostgreSQL restarted, a proxy cut it) fails the one statement
+    # that finds out; SQLAlchemy then recognises the disconnect and invalidates the whole
+    # pool, so the next request gets fresh connections (tests/test_db_reconnect.py).
+    # pool_recycle replaces connections before idle-timeouts of proxies and firewalls bite.
+    kwargs.setdefault("pool_pre_ping", False)
+    kwargs.setdefault("pool_recycle", 1800)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     return create_engine(url, **kwargs)
@@ -119,3 +127,37 @@ def get_session() -> Session:
     if session is None:
         session = g.db_session = get_db().sessionmaker()
     return session
+
+
+def read_only_session() -> Session:
+    """The request's session, in autocommit on PostgreSQL when nothing will be written.
+
+    Saves the BEGIN and ROLLBACK round trips of a transaction that would change nothing; each
+    read is one consistent statement anyway. Must come before the session's first statement
+    (later it is left as it is); SQLite, and tests' outer transactions, keep transactions.
+    """
+    session = get_session()
+    db = get_db()
+    if (
+        isinstance(db.bind, Engine)
+        and db.engine.dialect.name == "postgresql"
+        and not session.in_transaction()
+    ):
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def read_only(view: Callable[P, R]) -> Callable[P, R]:
+    """A view that only reads (see `read_only_session`); put it outside `login_required`,
+    whose user lookup is the first statement."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        read_only_session()
+        return view(*args, **kwargs)
+
+    return wrapper

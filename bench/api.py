@@ -105,6 +105,28 @@ def some_claim_ids(url: str) -> list[int]:
     return list(ids)
 
 
+def claim_with_evidence(url: str, items: int = 3) -> int:
+    """A claim with `items` evidence items (added once): GET of such a claim takes the
+    second statement that a claim without evidence skips."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        claim_id = conn.scalar(text("SELECT id FROM claims ORDER BY id LIMIT 1 OFFSET 400000"))
+        have = conn.scalar(
+            text("SELECT count(*) FROM evidence WHERE claim_id = :c"), {"c": claim_id}
+        )
+        for n in range(have, items):
+            conn.execute(
+                text(
+                    "INSERT INTO evidence (claim_id, url, title, publisher, stance, note, "
+                    "added_by_id, added_at) SELECT :c, :u, 'Bench report', 'Outlet 7', "
+                    "'supports', '', id, now() FROM users WHERE email = 'bench@newsroom.example'"
+                ),
+                {"c": claim_id, "u": f"https://outlet7.example/evidence/{n}"},
+            )
+    engine.dispose()
+    return claim_id
+
+
 def run(url: str, rounds: int, duration: int) -> dict[str, list[dict[str, float]]]:
     token = bench_token(url)
     env = {
@@ -122,6 +144,11 @@ def run(url: str, rounds: int, duration: int) -> dict[str, list[dict[str, float]
         "reference: our /healthz (one SELECT 1, no token)": (ours + "/healthz", 8, None),
         "GET /claims (limit 50, status=pending)": (ours + LIST_QUERY, 8, "get.lua"),
         "GET /claims/{id}": (f"{ours}/api/v1/claims/{claim_id}", 8, "get.lua"),
+        "GET /claims/{id}, a claim with 3 evidence items": (
+            f"{ours}/api/v1/claims/{claim_with_evidence(url)}",
+            8,
+            "get.lua",
+        ),
         "POST /claims": (ours + "/api/v1/claims", 8, "post_claim.lua"),
         "first page, 1 connection": (ours + LIST_QUERY, 1, "get.lua"),
         "page after 900,000 rows, 1 connection": (

@@ -11,7 +11,6 @@ from app.api.auth import authenticate, authenticate_writer
 from app.api.claims import CLAIM_ID, changed_claim_response
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
-from app.api.reading import read_only_session
 from app.api.replies import claim_reply
 from app.api.schemas.claims import (
     AssignRequest,
@@ -31,7 +30,7 @@ from app.claims import (
     resolve_claim,
 )
 from app.clock import utcnow
-from app.db import get_session
+from app.db import get_session, read_only_session
 from app.models import Claim, ClaimEvent, EventKind, TokenScope
 
 

@@ -16,10 +16,10 @@ from app.api import bp
 from app.api.auth import authenticate
 from app.api.claims import CLAIM_ID, load_claim
 from app.api.openapi import Reply, operation
-from app.api.reading import read_only_session
 from app.api.serialize import day, instant
 from app.claims import StateConflict
 from app.clock import utcnow
+from app.db import read_only_session
 from app.models import Claim, TokenScope
 
 LD_JSON = "application/ld+json"

@@ -13,14 +13,14 @@ from app.api.listing import list_claims, parse_query
 from app.api.openapi import Reply, operation
 from app.api.pagination import MAX_LIMIT, next_link
 from app.api.params import expected_version, json_body, parse_body
-from app.api.reading import read_claim, read_only_session
+from app.api.reading import read_claim
 from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
 from app.api.serialize import claim as claim_json
 from app.api.serialize import etag, json_response
 from app.claims import NotFound, create_claim, edit_claim
 from app.clock import utcnow
-from app.db import get_session
+from app.db import get_session, read_only_session
 from app.models import Claim, ClaimStatus, IdempotencyKey, TokenScope
 
 CLAIM_ID = "/claims/<id:claim_id>"

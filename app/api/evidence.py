@@ -9,12 +9,12 @@ from app.api.auth import authenticate, authenticate_writer
 from app.api.claims import CLAIM_ID, load_claim
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
-from app.api.reading import read_evidence, read_only_session
+from app.api.reading import read_evidence
 from app.api.schemas.evidence import Evidence, EvidenceCreate, EvidenceList, WithdrawRequest
 from app.api.serialize import evidence as evidence_json
 from app.claims import add_evidence, withdraw_evidence
 from app.clock import utcnow
-from app.db import get_session
+from app.db import get_session, read_only_session
 from app.models import TokenScope
 
 EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"

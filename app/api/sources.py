@@ -8,14 +8,13 @@ from sqlalchemy import select
 from app.api import bp
 from app.api.auth import authenticate
 from app.api.openapi import Reply, operation
-from app.api.reading import read_only_session
 from app.api.schemas.sources import Source as SourceSchema
 from app.api.schemas.sources import SourceList, Stats
 from app.claims import NotFound
 from app.claims.stats import claim_stats
 from app.claims.track_record import TrackRecord, track_records
 from app.clock import utcnow
-from app.db import get_session
+from app.db import get_session, read_only_session
 from app.models import Source, TokenScope
 
 
