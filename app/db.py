@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -82,7 +84,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
+    # Fail fast instead of waiting: a request that cannot get a connection within seconds
+    # answers 503 (see `database_unavailable`) rather than holding its worker for minutes.
+    kwargs.setdefault("pool_timeout", 10)
+    connect_args = kwargs.setdefault("connect_args", {})
+    if "connect_timeout" not in url:
+        connect_args.setdefault("connect_timeout", 5)
     return create_engine(url, **kwargs)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database cannot serve us right now (down, restarting, refusing
+    connections, locked, no pooled connection free): worth a 503 and a retry, not a 500."""
+    if isinstance(exc, OperationalError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 class Database:

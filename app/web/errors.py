@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import logging
+
+from flask import Blueprint, current_app, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import Forbidden, NotFound
 
 from app.claims.errors import NotFound as DomainNotFound
 from app.claims.errors import PermissionDenied
+from app.db import database_unavailable
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
 
 
 def _page(status: int, title: str, detail: str) -> tuple[str, int]:
@@ -25,6 +33,22 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(DomainNotFound)
     def not_found(exc: Exception) -> tuple[str, int]:
         return _page(404, "Not found", "There is nothing here. It may have been a mistyped link.")
+
+    @bp.errorhandler(DBAPIError)
+    @bp.errorhandler(PoolTimeout)
+    def database_down(exc: Exception) -> tuple[str, int, dict[str, str]]:
+        if not database_unavailable(exc):
+            raise exc  # a real bug: Flask's 500 and its logged traceback
+        log.warning("database unavailable in %s %s: %s", request.method, request.path, exc)
+        # A page of its own, rendered without the context processors: they and the layout
+        # would ask the database who is signed in. A form is not resubmitted by itself: only
+        # a page that was read reloads.
+        page = current_app.jinja_env.get_template("unavailable.html")
+        return (
+            page.render(retry=RETRY_AFTER_SECONDS, refresh=request.method == "GET"),
+            503,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     @bp.errorhandler(CSRFError)
     def csrf_failed(exc: CSRFError) -> tuple[str, int]:
