@@ -1,14 +1,15 @@
 """`scripts/fuzz`: schemathesis against the running API (gunicorn on PostgreSQL).
 
-It recreates and migrates the database `cw_fuzz`, creates a reviewer and a write token with
-`flask users create` / `flask tokens create`, starts gunicorn (the project's gunicorn.conf.py)
-on 127.0.0.1, runs `schemathesis run` on /api/v1/openapi.json with the token, every phase
-(examples, coverage, fuzzing, stateful) and `--checks all`, and stops the server. The requests
+It recreates and migrates the database `cw_fuzz`, loads `flask demo`, creates a reviewer and
+a write token with `flask users create` / `flask tokens create` (and a feed key), starts
+gunicorn (the project's gunicorn.conf.py) on 127.0.0.1, runs `schemathesis run` on
+/api/v1/openapi.json with the token, every phase (examples, coverage, fuzzing, stateful) and
+`--checks all` (see CONFIG for what they expect), and stops the server. The requests
 are counted from the server's access log, by status class; the run passes when schemathesis
 reports no failure and the server answered no 5xx.
 
-Usage: scripts/fuzz [--max-examples N] [--seed N] [--workers N] [--min-requests N]
-  --max-examples  cases per operation and phase (default 60: about 10,000 requests)
+Usage: scripts/fuzz [--max-examples N] [--seed N] [--workers N] [--min-requests N] [--phases P]
+  --max-examples  cases per operation and phase (default 300: about 10,000 requests)
   --min-requests  fail unless at least this many requests were made (default 0)
 Logs (server, access log, schemathesis output): bench-results/fuzz/.
 Environment: DATABASE_SERVER_URL (default: the local PostgreSQL, as postgres).
@@ -32,6 +33,7 @@ from bench.stack import (
     ROOT,
     app_env,
     database_url,
+    flask,
     free_port,
     gunicorn,
     line_count,
@@ -87,7 +89,7 @@ def schemathesis(base: str, token: str, args: argparse.Namespace) -> int:
         "--header",
         f"Authorization: Bearer {token}",
         "--phases",
-        PHASES,
+        args.phases,
         "--checks",
         "all",
         "--max-examples",
@@ -120,10 +122,11 @@ def schemathesis(base: str, token: str, args: argparse.Namespace) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=60)
+    parser.add_argument("--max-examples", type=int, default=300)
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--min-requests", type=int, default=0)
+    parser.add_argument("--phases", default=PHASES, help=f"default: {PHASES}")
     args = parser.parse_args()
     stop_on_sigterm()
     LOGS.mkdir(parents=True, exist_ok=True)
@@ -135,6 +138,7 @@ def main() -> None:
     env = app_env(url, port)
     email = "fuzz@newsroom.example"
     token = reviewer_token(env, email)
+    flask(env, "demo")  # a few real claims with evidence and events, so low ids exist
     args.config = LOGS / "schemathesis.toml"
     args.config.write_text(CONFIG.format(feed_key=feed_key(url, email)))
     with gunicorn(env, port, LOGS) as base:

@@ -36,6 +36,7 @@ from bench.soak_checks import check_acknowledged_writes, check_sweep, seed_claim
 from bench.soak_outage import Probe, Restart, recovery_report, restart_postgres, wait_until_ready
 from bench.stack import (
     BIN,
+    PORTS,
     ROOT,
     app_env,
     database_url,
@@ -117,7 +118,7 @@ def main() -> None:
     url = database_url("cw_soak")
     say(f"recreating and migrating {url.rsplit('/', 1)[-1]}")
     recreate_database(url)
-    port = free_port()
+    port = free_port(PORTS.start + 50)  # fuzz starts at the bottom: both may run at once
     env = app_env(url, port, SWEEP_INTERVAL=f"{args.sweep_interval}s")
     token = reviewer_token(env, "soak@newsroom.example")
     engine = make_engine(url)

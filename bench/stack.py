@@ -63,9 +63,9 @@ def recreate_database(url: str) -> None:
     migrate.upgrade(url)
 
 
-def free_port() -> int:
-    """The first port of PORTS nothing listens on."""
-    for port in PORTS:
+def free_port(first: int = PORTS.start) -> int:
+    """The first port from `first` on in PORTS that nothing listens on."""
+    for port in range(first, PORTS.stop):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
