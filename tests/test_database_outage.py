@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.accounts.tokens import create_token
@@ -100,3 +102,22 @@ def test_the_api_answers_503_during_an_outage_and_serves_again_once_the_database
     finally:
         forwarder.stop()
         get_db(app).engine.dispose()
+
+
+def test_a_read_whose_token_bookkeeping_fails_to_commit_is_a_503_too(
+    app, client, session, factory, monkeypatch
+):
+    # The read itself succeeded; the outage hits the commit of the token's last_used_at,
+    # which runs after the view (after_request), outside the blueprint's error handlers.
+    user = factory.reviewer
+    _, secret = create_token(session, user, NOW, "reads", "read")
+    session.commit()
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+
+    def lost_connection(self: Session) -> None:
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(Session, "commit", lost_connection)
+    response = client.get(CLAIMS, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
