@@ -9,13 +9,14 @@ with windows ending during the soak), starts gunicorn (the project's gunicorn.co
 restart), every acknowledged write is in the database, every claim whose window ended during
 the soak was flagged, none twice. It prints throughput and p50 / p99 latency (locust's).
 
-With --restart-postgres, PostgreSQL is restarted halfway through (pg_ctlcluster ... restart:
-it is shared with anything else on this server!) and bench/soak_outage.py reports what the
+With --restart-postgres, PostgreSQL is restarted halfway through, or after --restart-after
+seconds (pg_ctlcluster ... restart: it is shared with anything else on this server!), and
+bench/soak_outage.py reports what the
 requests got during the outage and how soon the web and the scheduler recovered, without
 restarting either.
 
-Usage: scripts/soak [--minutes 5] [--restart-postgres] [--users 8] [--claims 3000]
-                    [--sweep-interval 10]
+Usage: scripts/soak [--minutes 5] [--restart-postgres [--restart-after SECONDS]] [--users 8]
+                    [--claims 3000] [--sweep-interval 10]
 Logs (server, access log, scheduler, locust, acknowledged writes): bench-results/soak/.
 """
 
@@ -110,6 +111,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--claims", type=int, default=3000)
     parser.add_argument("--sweep-interval", type=int, default=10)
+    parser.add_argument(
+        "--restart-after", type=float, default=None, help="seconds (default: half the soak)"
+    )
     args = parser.parse_args()
     stop_on_sigterm()
     LOGS.mkdir(parents=True, exist_ok=True)
@@ -127,6 +131,7 @@ def main() -> None:
     acks = LOGS / "acks.tsv"
     acks.write_text("")
     restart = Restart()
+    after = args.restart_after if args.restart_after is not None else seconds / 2
     scheduler = [str(BIN / "flask"), "scheduler"]
     try:
         with (
@@ -137,7 +142,7 @@ def main() -> None:
             probe = Probe(base, token)
             probe.start()
             if args.restart_postgres:
-                restart_postgres(seconds / 2, restart)
+                restart_postgres(after, restart)
             say(f"soak: {args.users} users for {seconds} s against {base}")
             run_locust(base, token, seconds, args, acks)
             load_end = utcnow()
@@ -156,7 +161,7 @@ def main() -> None:
     lines = [
         f"soak: {seconds} s, {args.users} locust users, {args.claims:,} seeded claims, "
         f"SWEEP_INTERVAL {args.sweep_interval}s"
-        + (", PostgreSQL restarted halfway" if args.restart_postgres else ""),
+        + (f", PostgreSQL restarted after {after:.0f} s" if args.restart_postgres else ""),
         "locust (all requests): " + total.strip(),
         *["  " + line for line in per_request],
         "server access log by status class: "

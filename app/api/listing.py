@@ -55,7 +55,8 @@ class ClaimQuery:
 def _int(errors: FieldErrors, name: str, raw: str | None) -> int | None:
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or int(raw) > 2_147_483_647:
+    # isascii: isdigit() alone also accepts "²", which int() refuses (found by scripts/fuzz).
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 2_147_483_647:
         errors.add(name, "must be an id (a whole number)")
         return None
     return int(raw)
