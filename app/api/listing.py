@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from app.api.pagination import decode_cursor, encode_cursor, parse_limit
 from app.api.search import text_match
 from app.api.serialize import claim_row
+from app.claims.checks import CONTROL
 from app.claims.deadlines import as_instant
 from app.claims.errors import FieldErrors, ValidationError
 from app.models import Claim, ClaimStatus, ClaimTag, Source, User
@@ -86,9 +87,13 @@ def parse_query(args: Any) -> ClaimQuery:
         limit = parse_limit(args.get("limit"))
     except ValidationError as exc:
         errors.errors.update(exc.errors)
+    tag = (args.get("tag") or "").strip().lower() or None
+    if tag and CONTROL.search(tag):
+        # Found by scripts/fuzz: PostgreSQL refuses a NUL in a query parameter (a 500).
+        errors.add("tag", "must not contain control characters")
     query = ClaimQuery(
         statuses=statuses,
-        tag=(args.get("tag") or "").strip().lower() or None,
+        tag=tag,
         source=_int(errors, "source", args.get("source")),
         assignee=_int(errors, "assignee", args.get("assignee")),
         q=args.get("q") or None,

@@ -156,3 +156,10 @@ def test_a_number_in_other_digits_than_ascii_is_a_422_not_a_500(api, query):
     response = api.get(f"/claims?{query}")
     assert response.status_code == 422
     assert response.json["errors"]
+
+
+def test_a_tag_filter_with_a_nul_byte_is_a_422_not_a_500(api, claims):
+    # Found by scripts/fuzz: PostgreSQL refuses a NUL in a query parameter.
+    response = api.get("/claims?tag=chips%00")
+    assert response.status_code == 422
+    assert "tag" in response.json["errors"]
