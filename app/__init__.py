@@ -47,10 +47,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
 
     from app.api import init_api
+    from app.digests import unsubscribe
     from app.web import init_web
 
     init_api(app)
     init_web(app, settings)
+    unsubscribe.init_app(app)  # after init_web: its one-click POST is exempt from CSRF
 
     from app.cli import register_commands
 

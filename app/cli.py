@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import claims, db, demo, sweep, users
+    from app.commands import claims, db, demo, digests, sweep, users
 
     for command in (
         db.db_group,
@@ -14,6 +14,7 @@ def register_commands(app: Flask) -> None:
         users.tokens_group,
         demo.demo_command,
         claims.claims_group,
+        digests.digests_group,
         sweep.sweep_command,
         sweep.scheduler_command,
     ):

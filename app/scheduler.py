@@ -28,6 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from app.clock import utcnow
+from app.digests.job import run_digest_pass
 from app.sweep import run_sweep
 
 log = logging.getLogger("claimwatch.scheduler")
@@ -44,9 +45,10 @@ class ScheduledJob:
 
 
 def scheduled_jobs(app: Flask) -> list[ScheduledJob]:
-    """Every job the scheduler runs; a new job (e.g. the digests, every minute) is one entry."""
+    """Every job the scheduler runs; a new job is one entry."""
     return [
         ScheduledJob("sweep", run_sweep, app.config["SWEEP_INTERVAL"], "flagged {} claims"),
+        ScheduledJob("digests", run_digest_pass, timedelta(minutes=1), "{}"),
     ]
 
 

@@ -9,6 +9,7 @@ from app.models.claims import (
     Evidence,
     Source,
 )
+from app.models.digests import DigestDelivery
 from app.models.enums import (
     OPEN_STATUSES,
     RESOLUTIONS,
@@ -30,6 +31,7 @@ __all__ = [
     "ClaimStatus",
     "ClaimStatusCount",
     "ClaimTag",
+    "DigestDelivery",
     "DigestFrequency",
     "EventKind",
     "Evidence",

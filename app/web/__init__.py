@@ -26,7 +26,7 @@ def init_web(app: Flask, settings: Settings) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from app.web import admin, auth, claim_actions, claims, dashboard, settings_views
+    from app.web import admin, auth, claim_actions, claims, dashboard, deliveries, settings_views
     from app.web import sources as sources_views
     from app.web.templating import init_templating
 
@@ -39,6 +39,7 @@ def init_web(app: Flask, settings: Settings) -> None:
         sources_views.bp,
         settings_views.bp,
         admin.bp,
+        deliveries.bp,
     ]
     for bp in pages:
         app.register_blueprint(bp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,6 +18,8 @@ from app.accounts.users import regenerate_feed_key, set_password
 from app.claims.errors import ValidationError
 from app.clock import utcnow
 from app.db import get_session
+from app.digests.job import mail_settings
+from app.digests.views import preview_digest
 from app.models import ApiToken
 from app.web.auth import actor, sign_in
 from app.web.blueprints import web_blueprint
@@ -50,6 +52,7 @@ def render_settings(status: int = 200, **bound: Any) -> tuple[str, int]:
             forms=forms,
             tokens=list(tokens),
             new_token=bound.get("new_token"),
+            preview=preview_digest(get_session(), user, utcnow(), mail_settings(current_app)),
             now=utcnow(),
         ),
         status,

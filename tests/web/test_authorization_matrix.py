@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 
 from app.accounts.tokens import create_token, revoke_token
+from app.digests.unsubscribe import make_token
 from app.models import User
 from tests.conftest import NOW
 from tests.web.conftest import PASSWORD, Browser
@@ -51,6 +52,11 @@ ACCESS: dict[str, str] = {
     "admin.index": "web_admin",
     "admin.create": "web_admin",
     "admin.update": "web_admin",
+    "deliveries.index": "web_admin",
+    # The signed link is the credential: anyone holding it may see the page and turn the
+    # digest off, without a session or CSRF token (RFC 8058 one-click).
+    "digests.confirm_unsubscribe": "public",
+    "digests.unsubscribe": "public",
     "api.listClaims": "api_read",
     "api.getClaim": "api_read",
     "api.getClaimReview": "api_read",
@@ -113,7 +119,7 @@ def expected(access: str, caller: str) -> str:
 @dataclass
 class World:
     callers: dict[str, tuple[Browser, str | None]]
-    params: dict[str, int]
+    params: dict[str, int | str]
 
 
 @pytest.fixture
@@ -170,6 +176,7 @@ def world(app: Flask, session, factory) -> World:
         "token_id": spare.id,
         "user_id": viewer.id,
         "filename": 0,
+        "token": make_token(app.config["SECRET_KEY"], viewer.id),
     }
     return World(callers, params)
 
@@ -185,7 +192,7 @@ def outcome(response) -> str:
     return "allowed"
 
 
-def request_for(rule, method: str, params: dict[str, int]) -> str:
+def request_for(rule, method: str, params: dict[str, int | str]) -> str:
     values = {name: params[name] for name in rule.arguments}
     if rule.endpoint == "home.static":
         values["filename"] = "claimwatch.css"

@@ -9,7 +9,9 @@ from app.accounts.tokens import find_usable_token
 from app.claims import resolve_claim
 from app.claims.overdue import flag_overdue_claims
 from app.clock import utcnow
+from app.digests.outbox import enqueue_due_digests
 from app.models import User
+from tests.conftest import NOW
 
 
 def text(response) -> str:
@@ -117,3 +119,25 @@ def test_a_bad_new_user_is_explained_beside_the_fields(as_admin):
 def test_reviewers_cannot_manage_users(as_reviewer):
     assert as_reviewer.get("/admin/users").status_code == 403
     assert as_reviewer.post("/admin/users", {"email": "x@y.example"}).status_code == 403
+
+
+def test_settings_preview_the_next_digest(as_reviewer, factory, session):
+    factory.claim(statement="Preview me: a claim closing soon", window_end=NOW + timedelta(days=2))
+    session.commit()
+    page = as_reviewer.get("/settings").get_data(as_text=True)
+    assert "Preview your next digest" in page
+    assert "Subject:" in page
+
+
+def test_admins_see_recent_digest_deliveries_and_others_do_not(
+    as_admin, new_browser, viewer, session
+):
+    assert enqueue_due_digests(session, NOW, "claimwatch.example") >= 1
+    session.commit()
+    page = as_admin.get("/admin/deliveries").get_data(as_text=True)
+    assert "Digest deliveries" in page
+    assert viewer.email in page
+    assert "pending" in page
+    other = new_browser()
+    other.sign_in(viewer.email)
+    assert other.get("/admin/deliveries").status_code == 403

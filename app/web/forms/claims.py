@@ -13,6 +13,8 @@ from wtforms import (
     URLField,
 )
 
+from app.web.forms.choices import options
+
 OUTCOMES = [
     ("confirmed", "Confirmed"),
     ("partly_confirmed", "Partly confirmed"),
@@ -67,7 +69,7 @@ class ClaimFieldsForm(FlaskForm):
 
 
 class NewClaimForm(ClaimFieldsForm):
-    expected_within = SelectField("Expected within", choices=WITHIN, default="")
+    expected_within = SelectField("Expected within", choices=options(WITHIN), default="")
     window_end = StringField("Window closes")
 
     FIELDS = [*ClaimFieldsForm.FIELDS, "expected_within", "window_end"]
@@ -82,7 +84,7 @@ class EvidenceForm(FlaskForm):
     title = StringField("Title")
     publisher = StringField("Publisher")
     published_on = StringField("Published on")
-    stance = SelectField("Stance", choices=STANCES, default="supports")
+    stance = SelectField("Stance", choices=options(STANCES), default="supports")
     note = TextAreaField("Note")
 
     FIELDS = ["url", "title", "publisher", "published_on", "stance", "note"]
@@ -93,13 +95,13 @@ class WithdrawEvidenceForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    outcome = SelectField("Outcome", choices=OUTCOMES)
+    outcome = SelectField("Outcome", choices=options(OUTCOMES))
     note = TextAreaField("Note")
     known_at = StringField("Known since")
 
 
 class ExtendForm(FlaskForm):
-    expected_within = SelectField("New window", choices=WITHIN, default="")
+    expected_within = SelectField("New window", choices=options(WITHIN), default="")
     window_end = StringField("or a new closing date")
     reason = StringField("Reason")
 

@@ -8,6 +8,8 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 
+from app.web.forms.choices import options
+
 FREQUENCIES = [("off", "Off"), ("daily", "Daily"), ("weekly", "Weekly, on Mondays")]
 HOURS = [(str(h), f"{h:02d}:00") for h in range(24)]
 SCOPES = [("read", "Read only"), ("write", "Read and write")]
@@ -24,8 +26,10 @@ def timezone_choices() -> list[tuple[str, str]]:
 class PreferencesForm(FlaskForm):
     name = StringField("Display name")
     timezone = SelectField("Time zone", validate_choice=False)
-    digest_frequency = SelectField("Email digest", choices=FREQUENCIES, validate_choice=False)
-    digest_hour = SelectField("Send at (your time)", choices=HOURS, validate_choice=False)
+    digest_frequency = SelectField(
+        "Email digest", choices=options(FREQUENCIES), validate_choice=False
+    )
+    digest_hour = SelectField("Send at (your time)", choices=options(HOURS), validate_choice=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -39,17 +43,17 @@ class PasswordForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField("Token name")
-    scope = SelectField("Scope", choices=SCOPES, validate_choice=False)
-    expires_in = SelectField("Expires", choices=EXPIRY, validate_choice=False)
+    scope = SelectField("Scope", choices=options(SCOPES), validate_choice=False)
+    expires_in = SelectField("Expires", choices=options(EXPIRY), validate_choice=False)
 
 
 class NewUserForm(FlaskForm):
     email = EmailField("Email")
     name = StringField("Name")
-    role = SelectField("Role", choices=ROLES, default="reviewer", validate_choice=False)
+    role = SelectField("Role", choices=options(ROLES), default="reviewer", validate_choice=False)
     password = PasswordField("Initial password")
 
 
 class AccessForm(FlaskForm):
-    role = SelectField("Role", choices=ROLES, validate_choice=False)
+    role = SelectField("Role", choices=options(ROLES), validate_choice=False)
     active = BooleanField("Active")

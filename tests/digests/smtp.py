@@ -1,0 +1,70 @@
+"""A real SMTP server for the digest tests (aiosmtpd in a thread) with scriptable replies."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from email.message import Message
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+def free_port() -> int:
+    """An ephemeral port nobody listens on (aiosmtpd's Controller cannot bind port 0)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    """Messages received (after DATA), and what to answer next."""
+
+    messages: list[Message] = field(default_factory=list)
+    # Replies to the next DATA commands, e.g. "451 4.3.0 Try again later"; then "250 OK".
+    replies: deque[str] = field(default_factory=deque)
+    # When set, the first DATA is recorded and its reply held until `release` is set.
+    hold_first: bool = False
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
+        reply = self.replies.popleft() if self.replies else "250 OK"
+        if reply.startswith("250"):
+            with self.lock:
+                self.messages.append(email.message_from_bytes(envelope.original_content))
+        if self.hold_first and not self.holding.is_set():
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
+        return reply
+
+    def recipients(self) -> list[str]:
+        return [str(m["To"]).split("<")[-1].rstrip(">") for m in self.messages]
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1; `url` is what SMTP_URL should say."""
+
+    def __init__(self, mailbox: Mailbox | None = None, port: int | None = None) -> None:
+        self.mailbox = mailbox or Mailbox()
+        self.port = port or free_port()
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.mailbox.release.set()
+        self.controller.stop()

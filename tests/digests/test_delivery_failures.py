@@ -1,0 +1,95 @@
+"""What happens when the SMTP server says no, later, or nothing at all: nothing is dropped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.digests.job import run_digest_pass
+from app.digests.outbox import MAX_ATTEMPTS
+from app.models import DigestDelivery
+from tests.digests.smtp import SmtpServer, free_port
+from tests.digests.test_digest_email import NOW, overdue_claim, reader_in_berlin
+
+
+def the_row(session):
+    session.expire_all()
+    return session.scalars(select(DigestDelivery)).one()
+
+
+def test_a_451_reply_is_retried_after_backoff_and_delivered(mail_app, smtp, factory, session):
+    reader_in_berlin(factory)
+    overdue_claim(factory)
+    session.commit()
+    smtp.mailbox.replies.append("451 4.3.0 Mailbox busy, try later")
+
+    first = run_digest_pass(mail_app, NOW)
+    row = the_row(session)
+    assert (first.retried, row.status, row.attempts) == (1, "pending", 1)
+    assert row.last_error == "451 4.3.0 Mailbox busy, try later"
+    assert row.next_attempt_at > NOW
+
+    assert run_digest_pass(mail_app, NOW + timedelta(seconds=30)).sent == 0, "backoff respected"
+    assert run_digest_pass(mail_app, row.next_attempt_at).sent == 1
+    row = the_row(session)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+    assert len(smtp.mailbox.messages) == 1
+    assert smtp.mailbox.messages[0]["Message-ID"] == row.message_id
+
+
+def test_a_550_reply_marks_the_row_failed_with_the_servers_answer(mail_app, smtp, factory, session):
+    reader_in_berlin(factory)
+    overdue_claim(factory)
+    session.commit()
+    smtp.mailbox.replies.append("550 5.1.1 No such user here")
+
+    assert run_digest_pass(mail_app, NOW).failed == 1
+    row = the_row(session)
+    assert (row.status, row.last_error) == ("failed", "550 5.1.1 No such user here")
+    assert run_digest_pass(mail_app, NOW + timedelta(hours=2)).sent == 0
+    assert smtp.mailbox.messages == []
+
+
+def test_a_server_that_is_down_is_retried_until_it_is_up(app, factory, session):
+    reader_in_berlin(factory)
+    reader_in_berlin(factory)
+    overdue_claim(factory)
+    session.commit()
+    port = free_port()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+
+    down = run_digest_pass(app, NOW)
+    assert (down.sent, down.retried) == (0, 2)
+    rows = session.scalars(select(DigestDelivery)).all()
+    assert {r.status for r in rows} == {"pending"}
+    assert all("cannot reach" in r.last_error for r in rows)
+    still_down = run_digest_pass(app, max(r.next_attempt_at for r in rows))
+    assert still_down.retried == 2
+
+    server = SmtpServer(port=port).start()
+    try:
+        session.expire_all()
+        later = max(r.next_attempt_at for r in session.scalars(select(DigestDelivery)))
+        assert run_digest_pass(app, later).sent == 2
+        assert len(server.mailbox.messages) == 2
+    finally:
+        server.stop()
+    session.expire_all()
+    assert {r.status for r in session.scalars(select(DigestDelivery))} == {"sent"}
+
+
+def test_temporary_failures_give_up_visibly_after_the_last_attempt(
+    mail_app, smtp, factory, session
+):
+    reader_in_berlin(factory)
+    overdue_claim(factory)
+    session.commit()
+    smtp.mailbox.replies.extend(["452 4.2.2 Over quota"] * MAX_ATTEMPTS)
+    now = NOW
+    for _ in range(MAX_ATTEMPTS):
+        run_digest_pass(mail_app, now)
+        now = the_row(session).next_attempt_at
+    row = the_row(session)
+    assert row.status == "failed"
+    assert row.last_error.startswith(f"gave up after {MAX_ATTEMPTS} attempts: 452")
