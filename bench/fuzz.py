@@ -135,7 +135,7 @@ def main() -> None:
     say(f"recreating and migrating {url.rsplit('/', 1)[-1]}")
     recreate_database(url)
     port = free_port()
-    env = app_env(url, port)
+    env = app_env(url, port, LOGS / "instance")
     email = "fuzz@newsroom.example"
     token = reviewer_token(env, email)
     flask(env, "demo")  # a few real claims with evidence and events, so low ids exist

@@ -123,7 +123,7 @@ def main() -> None:
     say(f"recreating and migrating {url.rsplit('/', 1)[-1]}")
     recreate_database(url)
     port = free_port(PORTS.start + 50)  # fuzz starts at the bottom: both may run at once
-    env = app_env(url, port, SWEEP_INTERVAL=f"{args.sweep_interval}s")
+    env = app_env(url, port, LOGS / "instance", SWEEP_INTERVAL=f"{args.sweep_interval}s")
     token = reviewer_token(env, "soak@newsroom.example")
     engine = make_engine(url)
     start = utcnow()

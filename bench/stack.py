@@ -75,11 +75,13 @@ def free_port(first: int = PORTS.start) -> int:
     raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
-def app_env(url: str, port: int, **extra: str) -> dict[str, str]:
-    """The environment of a production-like Claimwatch process on `url`."""
+def app_env(url: str, port: int, instance: Path, **extra: str) -> dict[str, str]:
+    """The environment of a production-like Claimwatch process on `url`; `instance` holds
+    what it writes to disk (the digest outbox when SMTP_URL is unset)."""
     return {
         **os.environ,
         "CLAIMWATCH_ENV": "production",
+        "INSTANCE_PATH": str(instance),
         "SECRET_KEY": secrets.token_urlsafe(32),
         "DATABASE_URL": url,
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
