@@ -19,6 +19,7 @@ from app import create_app
 from app.accounts.tokens import create_token
 from app.accounts.users import create_user
 from app.db import get_db, get_session
+from app.digests.unsubscribe import make_token
 from tests.conftest import NOW, app_config
 from tests.databases import fresh_database
 from tests.tcp_forwarder import TcpForwarder, free_port
@@ -121,3 +122,12 @@ def test_a_read_whose_token_bookkeeping_fails_to_commit_is_a_503_too(
     response = client.get(CLAIMS, headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
+
+
+def test_a_one_click_unsubscribe_while_the_database_is_down_is_a_503_to_retry(tmp_path):
+    app = unreachable_app(tmp_path)
+    token = make_token(app.config["SECRET_KEY"], 1)
+    response = app.test_client().post(f"/digests/unsubscribe/{token}")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert 'http-equiv="refresh"' not in response.get_data(as_text=True)  # a POST: no reload
