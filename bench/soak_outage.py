@@ -96,6 +96,9 @@ def restart_postgres(after: float, restart: Restart) -> threading.Thread:
             text=True,
             check=False,
             timeout=120,
+            # Its own session: a Ctrl-C in the terminal must not stop it between the stop and
+            # the start, leaving the shared server down.
+            start_new_session=True,
         )
         wait_until_ready()
         restart.up = time.time()
