@@ -10,6 +10,8 @@ from typing import Any, ParamSpec, TypeVar
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -90,7 +92,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_recycle", 1800)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
+    # A request that cannot get a pooled connection within seconds answers 503 (see
+    # `database_unavailable`) rather than holding its worker. A refused connection fails at
+    # once; for a database behind a network that may drop packets, add `connect_timeout=5` to
+    # DATABASE_URL (not set here: psycopg times it against a clock the tests freeze).
+    kwargs.setdefault("pool_timeout", 10)
     return create_engine(url, **kwargs)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database cannot serve us right now (down, restarting, refusing
+    connections, locked, no pooled connection free): worth a 503 and a retry, not a 500."""
+    if isinstance(exc, OperationalError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 class Database:

@@ -276,3 +276,12 @@ def test_assigning_to_an_id_beyond_any_user_is_not_found(session, factory):
         assign_claim(session, factory.reviewer, NOW, claim.id, "9" * 30)
     with pytest.raises(NotFound):
         assign_claim(session, factory.reviewer, NOW, claim.id, 2**40)
+
+
+@pytest.mark.parametrize("reference", ["²", "editor\x00@newsroom.example"])
+def test_an_assignee_reference_that_can_name_nobody_is_not_found(session, factory, reference):
+    # Found by scripts/fuzz: a non-ASCII digit passed isdigit() and broke int(); a NUL byte
+    # reached PostgreSQL, which refuses it in a query. Both were 500s.
+    claim = factory.claim()
+    with pytest.raises(NotFound):
+        assign_claim(session, factory.reviewer, NOW, claim.id, reference)

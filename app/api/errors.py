@@ -7,6 +7,7 @@ paths, while the rest of the app keeps its own error pages.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -26,7 +27,7 @@ from app.claims.errors import (
     VersionConflict,
 )
 from app.claims.fields import LIFECYCLE_FIELDS
-from app.db import get_session
+from app.db import database_unavailable, get_session
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
@@ -125,9 +126,40 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIXES)
 
 
+# How long a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable_problem(exc: BaseException) -> Response:
+    """503 while the database is down or restarting: the client should retry, nothing was
+    done (the request's transaction never committed)."""
+    log.warning("database unavailable in %s %s: %s", request.method, request.path, _first_line(exc))
+    with _suppressed():
+        _rollback()
+    return problem(
+        503,
+        "Service unavailable",
+        "the database is not reachable right now; nothing was changed, try again shortly",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    return f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
+
+
+def _suppressed() -> contextlib.AbstractContextManager[None]:
+    # Rolling back a connection that the outage killed may itself fail; the 503 stands.
+    return contextlib.suppress(Exception)
+
+
 def handle_http_exception(exc: HTTPException) -> Response | HTTPException:
     if not is_api_request():
         return exc
+    original = getattr(exc, "original_exception", None)
+    if original is not None and database_unavailable(original):
+        # Raised after the view (the token-use commit in after_request): still an outage.
+        return unavailable_problem(original)
     headers = {"Allow": exc.response.headers["Allow"]} if exc.response else {}
     if exc.code == 405 and not headers:
         allowed = getattr(exc, "valid_methods", None) or []
@@ -141,6 +173,8 @@ def handle_unexpected(exc: Exception) -> Response | Exception:
         return handle_http_exception(exc)
     if not is_api_request():
         raise exc
+    if database_unavailable(exc):
+        return unavailable_problem(exc)
     log.exception("unexpected error in %s %s", request.method, request.path)
     _rollback()
     return problem(500, "Internal Server Error", "an unexpected error; it has been logged")

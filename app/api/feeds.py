@@ -78,7 +78,13 @@ def overdue_feed(claims: list[Claim], public_url: str, updated: str) -> bytes:
 def overdue_feed_view() -> Response:
     session = get_session()
     key = request.args.get("key", "")
-    user = session.scalars(select(User).where(User.feed_key == key)).one_or_none() if key else None
+    # Keys are URL-safe ASCII; anything else (a NUL would make PostgreSQL fail) opens nothing.
+    valid = key.isascii() and key.isprintable()
+    user = (
+        session.scalars(select(User).where(User.feed_key == key)).one_or_none()
+        if key and valid
+        else None
+    )
     if user is None or not user.active:
         raise NotFound("no feed has this key; find yours on the settings page")
     claims = session.scalars(

@@ -29,6 +29,7 @@ from sqlalchemy.types import NullType
 from app.api.pagination import decode_cursor, encode_cursor, parse_limit
 from app.api.search import text_match
 from app.api.serialize import claim_row
+from app.claims.checks import CONTROL
 from app.claims.deadlines import as_instant
 from app.claims.errors import FieldErrors, ValidationError
 from app.models import Claim, ClaimStatus, ClaimTag, Source, User
@@ -66,7 +67,8 @@ class ClaimQuery:
 def _int(errors: FieldErrors, name: str, raw: str | None) -> int | None:
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or int(raw) > 2_147_483_647:
+    # isascii: isdigit() alone also accepts "²", which int() refuses (found by scripts/fuzz).
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 2_147_483_647:
         errors.add(name, "must be an id (a whole number)")
         return None
     return int(raw)
@@ -96,9 +98,13 @@ def parse_query(args: Any) -> ClaimQuery:
         limit = parse_limit(args.get("limit"))
     except ValidationError as exc:
         errors.errors.update(exc.errors)
+    tag = (args.get("tag") or "").strip().lower() or None
+    if tag and CONTROL.search(tag):
+        # Found by scripts/fuzz: PostgreSQL refuses a NUL in a query parameter (a 500).
+        errors.add("tag", "must not contain control characters")
     query = ClaimQuery(
         statuses=statuses,
-        tag=(args.get("tag") or "").strip().lower() or None,
+        tag=tag,
         source=_int(errors, "source", args.get("source")),
         assignee=_int(errors, "assignee", args.get("assignee")),
         q=args.get("q") or None,

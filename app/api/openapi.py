@@ -66,6 +66,14 @@ PROBLEM_TITLES = {
     415: "Unsupported media type",
     422: "The request is invalid",
     428: "If-Match is required",
+    503: "The database is unreachable for the moment; nothing was changed, retry later",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying",
+        "schema": {"type": "string"},
+        "required": True,
+    }
 }
 
 
@@ -94,7 +102,7 @@ def operation(
     prefix = bp.url_prefix or ""
     path, params = rule_to_path(prefix + rule)
     all_replies = dict(replies)
-    codes = set(errors)
+    codes = set(errors) | {503}  # a database outage (the document itself is spared, but harmless)
     if scope is not None:
         codes |= {401}
     if scope == "write":
@@ -104,7 +112,10 @@ def operation(
     if body is not None:
         codes |= {413, 422}
     for code in sorted(codes):
-        all_replies.setdefault(code, Reply(PROBLEM_TITLES[code], media_type=PROBLEM))
+        reply_headers = RETRY_AFTER if code == 503 else {}
+        all_replies.setdefault(
+            code, Reply(PROBLEM_TITLES[code], media_type=PROBLEM, headers=reply_headers)
+        )
 
     def register(view: F) -> F:
         bp.add_url_rule(rule, operation_id, view, methods=[method])

@@ -44,7 +44,8 @@ def decode_cursor(cursor: str, sort: str) -> tuple[datetime, int]:
 def parse_limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    # isascii: isdigit() alone also accepts "²", which int() refuses (found by scripts/fuzz).
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
         raise ValidationError.single("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
     return int(raw)
 

@@ -46,6 +46,6 @@ def expected_version(claim_id: int) -> int:
     if value.startswith("W/") or not value.startswith(prefix) or not value.endswith('"'):
         raise ApiError(412, "Precondition failed", "If-Match does not match the claim's ETag")
     number = value[len(prefix) : -1]
-    if not number.isdigit() or len(number) > 9:
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:
         raise ApiError(412, "Precondition failed", "If-Match does not match the claim's ETag")
     return int(number)

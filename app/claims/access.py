@@ -35,9 +35,12 @@ def lock_claim(session: Session, claim_id: int) -> Claim:
 
 def find_user(session: Session, ref: int | str) -> User:
     """A user by id or email (any case), or NotFound."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isascii() and ref.isdigit()):
         # Ids are 32-bit; a larger number names nobody (and would overflow the driver).
         user = session.get(User, int(ref)) if 0 < int(ref) <= MAX_ID else None
+    elif "\x00" in ref:
+        user = None  # no email holds a NUL, and PostgreSQL refuses one in a query (a 500)
     else:
         user = session.scalars(select(User).where(User.email == ref.strip().lower())).one_or_none()
     if user is None:

@@ -10,12 +10,15 @@ from sqlalchemy import update
 
 from app.db import get_session
 from app.models import DigestFrequency, User
+from app.web.errors import register_unavailable
 
 # Long enough for a digest read weeks later; short enough that old mail stops being a key.
 LINK_LIFETIME = timedelta(days=60)
 _SALT = "claimwatch.digest-unsubscribe"
 
 bp = Blueprint("digests", __name__, template_folder="templates")
+# During a database outage a mail client's one-click POST gets 503 + Retry-After, not a 500.
+register_unavailable(bp)
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:

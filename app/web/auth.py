@@ -47,7 +47,7 @@ class SignedIn(UserMixin):
 def load_user(user_id: str) -> SignedIn | None:
     """The user of a session id "<id>:<session token>", if that session is still current."""
     raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
+    if not (raw_id.isascii() and raw_id.isdigit()) or not token:
         return None
     user = get_session().get(User, int(raw_id))
     if user is None or not user.active or user.session_token != token:

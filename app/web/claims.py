@@ -9,6 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from app.claims import ValidationError, VersionConflict, create_claim, edit_claim
+from app.claims.checks import CONTROL
 from app.claims.listing import ListFilters, list_claims
 from app.claims.stats import status_counts
 from app.clock import utcnow
@@ -31,7 +32,8 @@ def list_filters() -> ListFilters:
     statuses = frozenset(s for s in args.getlist("status") if s in {c.value for c in ClaimStatus})
     source_id = args.get("source", type=int)
     assignee_id = actor().id if args.get("mine") else None
-    tag = (args.get("tag") or "").strip().lower() or None
+    # No tag holds a control character, and PostgreSQL refuses a NUL in a query (a 500).
+    tag = CONTROL.sub("", args.get("tag") or "").strip().lower() or None
     q = (args.get("q") or "").strip()[:200] or None
     return ListFilters(statuses, tag, source_id, assignee_id, q)
 

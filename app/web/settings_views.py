@@ -116,7 +116,7 @@ def new_token() -> Result:
     form = TokenForm()
     now = utcnow()
     days = form.expires_in.data or ""
-    expires_at = now + timedelta(days=int(days)) if days.isdigit() else None
+    expires_at = now + timedelta(days=int(days)) if days.isascii() and days.isdigit() else None
     try:
         token, secret = create_token(
             get_session(), actor(), now, form.name.data or "", form.scope.data or "", expires_at

@@ -221,3 +221,20 @@ def test_system_events_name_the_system_as_actor(api, session, factory):
     events = api.get(f"/claims/{claim.id}/events").json["items"]
     assert events[-1]["kind"] == "flagged_overdue"
     assert events[-1]["actor"] == "system"
+
+
+def test_assigning_to_an_email_with_a_nul_byte_is_a_404_problem_not_a_500(api, factory):
+    # Found by scripts/fuzz against PostgreSQL (which refuses NUL in text).
+    claim = factory.claim()
+    response = api.post(f"/claims/{claim.id}/assign", {"assignee": "a\x00@newsroom.example"})
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_an_if_match_with_a_superscript_digit_is_a_412_not_a_500(api, factory):
+    # Found by scripts/fuzz: isdigit() accepts "²", which int() refuses.
+    claim = factory.claim()
+    response = api.patch(
+        f"/claims/{claim.id}", {"subject": "x"}, headers={"If-Match": f'"{claim.id}-v²"'}
+    )
+    assert response.status_code == 412

@@ -147,3 +147,19 @@ def test_text_search_on_postgresql_can_use_the_gin_index(tmp_path):
             plan = "\n".join(row[0] for row in conn.execute(text(f"EXPLAIN {sql}")))
         engine.dispose()
     assert "claims_fts_idx" in plan
+
+
+@pytest.mark.parametrize("query", ["limit=²", "limit=\u0661", "assignee=²"])
+def test_a_number_in_other_digits_than_ascii_is_a_422_not_a_500(api, query):
+    # Found by scripts/fuzz: isdigit() accepts "²" (int() does not) and the Arabic-Indic
+    # digit one (int() does).
+    response = api.get(f"/claims?{query}")
+    assert response.status_code == 422
+    assert response.json["errors"]
+
+
+def test_a_tag_filter_with_a_nul_byte_is_a_422_not_a_500(api, claims):
+    # Found by scripts/fuzz: PostgreSQL refuses a NUL in a query parameter.
+    response = api.get("/claims?tag=chips%00")
+    assert response.status_code == 422
+    assert "tag" in response.json["errors"]

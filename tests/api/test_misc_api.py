@@ -177,3 +177,10 @@ def test_overdue_feed_refuses_a_wrong_or_regenerated_key(api, session, reviewer)
     session.commit()
     assert api.client.get(f"/feeds/overdue.atom?key={old}").status_code == 404
     assert api.client.get("/feeds/overdue.atom").status_code == 404
+
+
+def test_a_feed_key_with_a_nul_byte_opens_nothing_and_is_not_a_500(client):
+    # Found by scripts/fuzz: PostgreSQL refuses a NUL in a query parameter.
+    response = client.get("/feeds/overdue.atom?key=abc%00def")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"

@@ -192,3 +192,12 @@ def test_an_unknown_claim_is_a_404_page(as_reviewer):
     response = as_reviewer.get("/claims/999999")
     assert response.status_code == 404
     assert "Not found" in text(response)
+
+
+def test_a_tag_filter_with_a_nul_byte_is_read_without_it_instead_of_failing(as_reviewer, factory):
+    # PostgreSQL refuses a NUL in a query parameter; the list page must not become a 500.
+    factory.claim(statement="Vendor will ship chips", tags=["chips"])
+    factory.session.commit()
+    response = as_reviewer.get("/claims?tag=chi%00ps")
+    assert response.status_code == 200
+    assert "Vendor will ship chips" in response.get_data(as_text=True)
