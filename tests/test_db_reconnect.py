@@ -43,60 +43,69 @@ def read_token(url: str) -> str:
     return secret
 
 
+class Proxied:
+    """An app that reaches PostgreSQL through a TCP forwarder the test can cut and restore."""
+
+    def __init__(self, url: str, tmp_path: Path) -> None:
+        self.real = make_url(url)
+        self.port = free_port()
+        via = self.real.set(host="127.0.0.1", port=self.port, query={"connect_timeout": "3"})
+        self.headers = {"Authorization": f"Bearer {read_token(url)}"}
+        self.app = create_app(
+            app_config(via.render_as_string(hide_password=False), INSTANCE_PATH=str(tmp_path))
+        )
+        self.client = self.app.test_client()
+        self.forwarder = self._forward()
+
+    def _forward(self) -> TcpForwarder:
+        return TcpForwarder(self.port, (self.real.host, self.real.port or 5432))
+
+    def drop_every_connection(self) -> None:
+        """The server goes away with the pooled connections, and comes back."""
+        self.forwarder.stop()
+        self.forwarder = self._forward()
+
+    def close(self) -> None:
+        self.forwarder.stop()
+        get_db(self.app).engine.dispose()
+
+
+@pytest.fixture
+def proxied(postgresql_url: str, tmp_path: Path) -> Iterator[Proxied]:
+    stack = Proxied(postgresql_url, tmp_path)
+    yield stack
+    stack.close()
+
+
 @pytest.mark.postgres_only
 def test_requests_work_again_right_after_postgresql_drops_every_connection(
-    postgresql_url: str, tmp_path: Path
+    proxied: Proxied,
 ) -> None:
-    real = make_url(postgresql_url)
-    port = free_port()
-    via_forwarder = real.set(host="127.0.0.1", port=port, query={"connect_timeout": "3"})
-    headers = {"Authorization": f"Bearer {read_token(postgresql_url)}"}
-    app = create_app(
-        app_config(via_forwarder.render_as_string(hide_password=False), INSTANCE_PATH=str(tmp_path))
-    )
-    client = app.test_client()
-    forwarder = TcpForwarder(port, (real.host, real.port or 5432))
-    try:
-        assert client.get("/api/v1/claims", headers=headers).status_code == 200
-        assert client.get("/healthz").status_code == 200
-        assert get_db(app).engine.pool.checkedin() >= 1  # a pooled connection to go stale
+    client, headers = proxied.client, proxied.headers
+    assert client.get("/api/v1/claims", headers=headers).status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert get_db(proxied.app).engine.pool.checkedin() >= 1  # a pooled connection to go stale
 
-        forwarder.stop()  # the server goes away with the pooled connections ...
-        forwarder = TcpForwarder(port, (real.host, real.port or 5432))  # ... and comes back
+    proxied.drop_every_connection()
 
-        # At most the first request meets a dead connection; then it works again, unaided.
-        first = client.get("/healthz").status_code
-        assert first in (200, 503)
-        assert client.get("/healthz").status_code == 200
-        assert client.get("/api/v1/claims", headers=headers).status_code == 200
-    finally:
-        forwarder.stop()
-        get_db(app).engine.dispose()
+    # At most the first request meets a dead connection; then it works again, unaided.
+    assert client.get("/healthz").status_code in (200, 503)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/claims", headers=headers).status_code == 200
 
 
 @pytest.mark.postgres_only
 def test_after_the_drop_one_failed_read_clears_every_stale_connection_of_the_pool(
-    postgresql_url: str, tmp_path: Path
+    proxied: Proxied,
 ) -> None:
-    real = make_url(postgresql_url)
-    port = free_port()
-    via_forwarder = real.set(host="127.0.0.1", port=port, query={"connect_timeout": "3"})
-    headers = {"Authorization": f"Bearer {read_token(postgresql_url)}"}
-    app = create_app(
-        app_config(via_forwarder.render_as_string(hide_password=False), INSTANCE_PATH=str(tmp_path))
-    )
-    client = app.test_client()
-    forwarder = TcpForwarder(port, (real.host, real.port or 5432))
-    try:
-        assert client.get("/api/v1/claims", headers=headers).status_code == 200
-        engine = get_db(app).engine
-        with engine.connect(), engine.connect():
-            pass  # two connections in the pool now: both will be stale
-        assert engine.pool.checkedin() >= 2
-        forwarder.stop()
-        forwarder = TcpForwarder(port, (real.host, real.port or 5432))
-        statuses = [client.get("/api/v1/claims", headers=headers).status_code for _ in range(3)]
-        assert statuses[1:] == [200, 200], statuses
-    finally:
-        forwarder.stop()
-        get_db(app).engine.dispose()
+    client, headers = proxied.client, proxied.headers
+    assert client.get("/api/v1/claims", headers=headers).status_code == 200
+    engine = get_db(proxied.app).engine
+    with engine.connect(), engine.connect():
+        pass  # two connections in the pool now: both will be stale
+    assert engine.pool.checkedin() >= 2
+
+    proxied.drop_every_connection()
+
+    statuses = [client.get("/api/v1/claims", headers=headers).status_code for _ in range(3)]
+    assert statuses[1:] == [200, 200], statuses

@@ -10,23 +10,23 @@ from app.claims.checks import check_tags, check_text, check_url
 from app.claims.deadlines import as_instant, deadline_from_duration, parse_date
 from app.claims.errors import FieldErrors, ValidationError
 
-# Fields a claim is created with; `expected_within` is an alternative way to give `window_end`.
-CREATE_FIELDS = frozenset(
-    {
-        "statement",
-        "subject",
-        "details",
-        "tags",
-        "claimant",
-        "source",
-        "source_url",
-        "first_seen_url",
-        "claimed_on",
-        "window_start",
-        "window_end",
-        "expected_within",
-    }
+# Fields a claim is created with, in the order forms and spreadsheets show them;
+# `expected_within` is an alternative way to give `window_end`.
+CLAIM_FIELDS = (
+    "statement",
+    "subject",
+    "details",
+    "tags",
+    "claimant",
+    "source",
+    "source_url",
+    "first_seen_url",
+    "claimed_on",
+    "window_start",
+    "window_end",
+    "expected_within",
 )
+CREATE_FIELDS = frozenset(CLAIM_FIELDS)
 # Fields an edit may change. The window end moves only by `extend`, status only by the lifecycle.
 EDITABLE_FIELDS = CREATE_FIELDS - {"window_end", "expected_within"}
 LIFECYCLE_FIELDS = {

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import re
 
+from app.claims.fields import CLAIM_FIELDS
+
 # Columns an import reads. Everything but `statement` (and a window) may be left empty.
-CLAIM_COLUMNS = (
-    "statement",
-    "subject",
-    "details",
-    "tags",
-    "claimant",
-    "source",
-    "source_url",
-    "first_seen_url",
-    "claimed_on",
-    "window_start",
-    "window_end",
-    "expected_within",
-)
+CLAIM_COLUMNS = CLAIM_FIELDS
 STATE_COLUMNS = ("status", "resolution_note", "known_at", "assignee")
 # One evidence item per row; the prefix is dropped to get the evidence field's name.
 EVIDENCE_COLUMNS = (
