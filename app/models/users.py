@@ -11,7 +11,33 @@ from app.db import Base, UTCDateTime
 from app.models.enums import DigestFrequency, Role, TokenScope, sql_in
 
 
-class User(Base):
+class AccountRules:
+    """What an account may do, from its `role` and `active` columns; shared by `User` and the
+    web's light copy of the signed-in user (app/web/signed_in.py)."""
+
+    role: str
+    active: bool
+    name: str
+    email: str
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def can_write(self) -> bool:
+        return self.active and self.role_enum.can_write
+
+    @property
+    def is_admin(self) -> bool:
+        return self.active and self.role == Role.ADMIN
+
+    @property
+    def label(self) -> str:
+        return self.name or self.email
+
+
+class User(AccountRules, Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),
@@ -38,22 +64,6 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
-
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
-    @property
-    def can_write(self) -> bool:
-        return self.active and self.role_enum.can_write
-
-    @property
-    def is_admin(self) -> bool:
-        return self.active and self.role == Role.ADMIN
-
-    @property
-    def label(self) -> str:
-        return self.name or self.email
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -15,44 +15,26 @@ from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.users import new_session_token
 from app.db import get_session
 from app.models import User
+from app.models.users import AccountRules
 from app.security import safe_next
 from app.web.blueprints import web_blueprint
 from app.web.extensions import limiter, login_manager
 from app.web.forms.auth import SignInForm
+from app.web.signed_in import SignedIn, current_account
 
 bp = web_blueprint("auth", __name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class SignedIn(UserMixin):
-    """The signed-in user as Flask-Login sees it; attributes are read from the `User` row."""
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-
-    def get_id(self) -> str:
-        # The session token is part of the id: rotating it ends every other session.
-        return f"{self.user.id}:{self.user.session_token}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.user.active
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.user, name)
-
-
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedIn | None:
     """The user of a session id "<id>:<session token>", if that session is still current."""
     raw_id, _, token = user_id.partition(":")
-    if not (raw_id.isascii() and raw_id.isdigit()) or not token:
+    if not (raw_id.isascii() and raw_id.isdigit()) or not token or len(raw_id) > 9:
         return None
-    user = get_session().get(User, int(raw_id))
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return SignedIn(user)
+    account = current_account(int(raw_id), token)
+    return SignedIn(account) if account is not None else None
 
 
 def actor() -> User:
@@ -66,14 +48,16 @@ def sign_in(user: User) -> None:
     login_user(SignedIn(user))
 
 
-def role_required(check: Callable[[User], bool]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def role_required(
+    check: Callable[[AccountRules], bool],
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Signed in, and `check(user)` holds; otherwise 403."""
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         @login_required
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            if not check(actor()):
+            if not check(current_user):
                 abort(403)
             return view(*args, **kwargs)
 

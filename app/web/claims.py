@@ -18,9 +18,10 @@ from app.models import Claim, ClaimStatus, Source
 from app.web.auth import actor, reviewer_required
 from app.web.blueprints import web_blueprint
 from app.web.claim_page import load_claim, render_claim_page
-from app.web.claim_rows import rows, rows_html
+from app.web.claim_rows import rows_html
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
+from app.web.timefmt import viewer_zone
 
 bp = web_blueprint("claims", __name__, url_prefix="/claims")
 PAGE_SIZE = 50
@@ -47,11 +48,12 @@ def index() -> str:
     session = get_session()
     page = list_claims(session, filters, request.args.get("cursor"), PAGE_SIZE)
     source = session.get(Source, filters.source_id) if filters.source_id else None
+    # Links are built once, not per row: url_for is the costliest call of a 50-row page.
+    here = url_for("claims.index")
     return render_template(
         "claims/index.html",
         page=page,
-        rows=rows(page.claims, utcnow()),
-        rows_html=rows_html,
+        rows=rows_html(page.claims, utcnow(), viewer_zone(), f"{here}/", f"{here}?tag="),
         filters=filters,
         source=source,
         counts=status_counts(session),

@@ -27,14 +27,19 @@ def viewer_zone() -> tzinfo:
     return zone
 
 
-def localtime(value: datetime | None, style: str = "datetime") -> str:
-    """`value` in the viewer's zone: "12 Dec 2026, 01:00 CET" (or only the date)."""
+# English month names whatever the process's locale (strftime's %b follows LC_TIME).
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def localtime(value: datetime | None, style: str = "datetime", zone: tzinfo | None = None) -> str:
+    """`value` in the viewer's zone (or `zone`): "12 Dec 2026, 01:00 CET", or only the date."""
     if value is None:
         return ""
-    local = value.astimezone(viewer_zone())
+    local = value.astimezone(zone or viewer_zone())
+    date = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
     if style == "date":
-        return f"{local.day} {local:%b %Y}"
-    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+        return date
+    return f"{date}, {local.hour:02d}:{local.minute:02d} {local.tzname()}"
 
 
 def iso_utc(value: datetime | None) -> str:
