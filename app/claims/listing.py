@@ -261,7 +261,7 @@ def _group_page(
     values = _filter_values(filters)
     if after is not None:
         values["after_end"], values["after_id"] = after.window_end, after.id
-    rows = connection.execute(statement, values)
+    rows = connection.execute(statement, values).all()
     return [ListedClaim(*row[:-1], tuple(row[-1].split(",")) if row[-1] else ()) for row in rows]
 
 

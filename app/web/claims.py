@@ -21,6 +21,7 @@ from app.web.claim_page import load_claim, render_claim_page
 from app.web.claim_rows import rows_html
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
+from app.web.templating import link
 from app.web.timefmt import viewer_zone
 
 bp = web_blueprint("claims", __name__, url_prefix="/claims")
@@ -49,7 +50,7 @@ def index() -> str:
     page = list_claims(session, filters, request.args.get("cursor"), PAGE_SIZE)
     source = session.get(Source, filters.source_id) if filters.source_id else None
     # Links are built once, not per row: url_for is the costliest call of a 50-row page.
-    here = url_for("claims.index")
+    here = link("claims.index")
     return render_template(
         "claims/index.html",
         page=page,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, request, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from app.models import ClaimStatus
@@ -42,6 +41,23 @@ def reject_cursor(args: dict[str, list[str]]) -> dict[str, list[str]]:
     return {key: values for key, values in args.items() if key != "cursor"}
 
 
+LINKS = "claimwatch.links"
+
+
+def link(endpoint: str, **values: str) -> str:
+    """`url_for` of a link whose arguments come from the code, not the request (navigation,
+    status filters), remembered per app: a page has a dozen, and url_for was its costliest
+    call. The path depends on nothing else but the script root the app is mounted at."""
+    links = current_app.extensions[LINKS]
+    key = (request.script_root, endpoint, *values.items())
+    url = links.get(key)
+    if url is None:
+        if len(links) > 1000:  # bounded, should a caller ever pass request values
+            links.clear()
+        url = links[key] = url_for(endpoint, **values)
+    return url
+
+
 def init_templating(app: Flask) -> None:
     # The web pages' templates live in app/web/templates; the app's own loader comes first.
     web_templates = FileSystemLoader(str(Path(__file__).parent / "templates"))
@@ -57,6 +73,5 @@ def init_templating(app: Flask) -> None:
         parse_instant=parse_instant,
     )
 
-    @app.context_processor
-    def globals_() -> dict[str, Any]:
-        return {"STATUS_LABELS": STATUS_LABELS}
+    app.extensions[LINKS] = {}
+    app.jinja_env.globals.update(link=link, STATUS_LABELS=STATUS_LABELS)
