@@ -156,6 +156,19 @@ def _filtered(query: Select, tag: bool, source: bool, assignee: bool, text: bool
     return query
 
 
+# What a page reads of each claim: each status's range of `ix_claims_status_window_end` is read
+# with its rows (one index scan per status), not as ids joined back to the table afterwards.
+LISTED_COLUMNS = (
+    Claim.id,
+    Claim.statement,
+    Claim.subject,
+    Claim.status,
+    Claim.window_end,
+    Claim.source_id,
+    Claim.assignee_id,
+)
+
+
 @lru_cache(maxsize=1024)
 def group_statement(
     group: int,
@@ -178,7 +191,7 @@ def group_statement(
     row_limit = literal_column(str(int(limit)), Integer)
     parts = []
     for status in statuses:
-        query = _filtered(select(Claim.id, Claim.window_end), tag, source, assignee, text)
+        query = _filtered(select(*LISTED_COLUMNS), tag, source, assignee, text)
         # The status as SQL text, not a parameter: the planner then knows which index range
         # it reads, also in the generic plan of a prepared statement (psycopg prepares
         # statements that run often). The statuses come from `GROUPS`, never from a request.
@@ -195,29 +208,29 @@ def group_statement(
             else (Claim.window_end.desc(), Claim.id.desc())
         )
         parts.append(select(query.order_by(*order).limit(row_limit).subquery()))
-    merged = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    page = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     order = (
-        (merged.c.window_end, merged.c.id)
+        (page.c.window_end, page.c.id)
         if ascending
-        else (merged.c.window_end.desc(), merged.c.id.desc())
+        else (page.c.window_end.desc(), page.c.id.desc())
     )
     label = func.coalesce(func.nullif(User.name, ""), User.email)
+    # Names and tags are looked up for the page's rows only, after the limit.
     return (
         select(
-            Claim.id,
-            Claim.statement,
-            Claim.subject,
-            Claim.status,
-            Claim.window_end,
-            Claim.source_id,
+            page.c.id,
+            page.c.statement,
+            page.c.subject,
+            page.c.status,
+            page.c.window_end,
+            page.c.source_id,
             Source.name,
             label,
-            tag_list(Claim.id),
+            tag_list(page.c.id),
         )
-        .select_from(merged)
-        .join(Claim, Claim.id == merged.c.id)
-        .outerjoin(Source, Source.id == Claim.source_id)
-        .outerjoin(User, User.id == Claim.assignee_id)
+        .select_from(page)
+        .outerjoin(Source, Source.id == page.c.source_id)
+        .outerjoin(User, User.id == page.c.assignee_id)
         .order_by(*order)
         .limit(row_limit)
     )
