@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,13 +28,19 @@ class Stats:
 COUNTS = select(ClaimStatusCount.status, ClaimStatusCount.count)
 
 
+def counts_by_status(rows: Iterable[tuple[str | None, int | None]]) -> dict[str, int]:
+    """Every status with its count from (status, count) rows of `claim_status_counts`."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, n in rows:
+        if status is not None:
+            counts[status] = int(n or 0)
+    return counts
+
+
 def status_counts(session: Session) -> dict[str, int]:
     """Claims per status, from the trigger-kept counters (no scan of the claims table)."""
-    counts = dict.fromkeys(STATUSES, 0)
     # Core on the session's connection: two plain columns need no ORM execution layer.
-    for status, n in session.connection().execute(COUNTS):
-        counts[status] = int(n)
-    return counts
+    return counts_by_status(session.connection().execute(COUNTS))
 
 
 def overdue_by_age(session: Session, now: datetime) -> dict[str, int]:

@@ -21,6 +21,7 @@ from app.web.claim_page import load_claim, render_claim_page
 from app.web.claim_rows import rows_html
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
+from app.web.signed_in import status_counts_read, with_status_counts
 from app.web.templating import link
 from app.web.timefmt import viewer_zone
 
@@ -42,6 +43,7 @@ def list_filters() -> ListFilters:
 
 @bp.get("")
 @read_only
+@with_status_counts
 @login_required
 def index() -> str:
     """Every claim, overdue first (longest overdue first), with counts per status."""
@@ -51,13 +53,16 @@ def index() -> str:
     source = session.get(Source, filters.source_id) if filters.source_id else None
     # Links are built once, not per row: url_for is the costliest call of a 50-row page.
     here = link("claims.index")
+    counts = status_counts_read()
+    if counts is None:
+        counts = status_counts(session)
     return render_template(
         "claims/index.html",
         page=page,
         rows=rows_html(page.claims, utcnow(), viewer_zone(), f"{here}/", f"{here}?tag="),
         filters=filters,
         source=source,
-        counts=status_counts(session),
+        counts=counts,
     )
 
 
