@@ -43,6 +43,9 @@ GUNICORN = ["-c", str(ROOT / "bench" / "gunicorn_bench.py")]
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RESOLVED = "('confirmed', 'partly_confirmed', 'refuted', 'retracted', 'void')"
+# Sign-in and wrk send the same User-Agent, as one browser does: Flask-Login's session
+# protection marks a session whose client changed as not fresh, which rewrites the cookie.
+USER_AGENT = "claimwatch-bench"
 
 
 def app_env(url: str) -> dict[str, str]:
@@ -146,7 +149,8 @@ def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[None]:
 def http_session_cookie(port: int) -> str:
     """Sign in over HTTP; returns the Cookie header value of the session."""
     base = f"http://127.0.0.1:{port}"
-    with urllib.request.urlopen(f"{base}/sign-in") as response:  # noqa: S310
+    first = urllib.request.Request(f"{base}/sign-in", headers={"User-Agent": USER_AGENT})  # noqa: S310
+    with urllib.request.urlopen(first) as response:  # noqa: S310
         cookie = response.headers["Set-Cookie"].split(";", 1)[0]
         token = TOKEN.search(response.read().decode()).group(1)
     body = urllib.parse.urlencode(
@@ -157,7 +161,8 @@ def http_session_cookie(port: int) -> str:
         def redirect_request(self, *args: object, **kwargs: object) -> None:
             return None
 
-    request = urllib.request.Request(f"{base}/sign-in", data=body, headers={"Cookie": cookie})  # noqa: S310
+    headers = {"Cookie": cookie, "User-Agent": USER_AGENT}
+    request = urllib.request.Request(f"{base}/sign-in", data=body, headers=headers)  # noqa: S310
     try:
         urllib.request.build_opener(NoRedirect).open(request)
     except urllib.error.HTTPError as exc:
@@ -168,7 +173,7 @@ def http_session_cookie(port: int) -> str:
 
 
 def wrk(url: str, duration: int, cookie: str | None = None) -> float:
-    cmd = ["wrk", "-t2", "-c8", f"-d{duration}s"]
+    cmd = ["wrk", "-t2", "-c8", f"-d{duration}s", "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout  # noqa: S603

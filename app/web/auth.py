@@ -6,8 +6,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -46,6 +47,11 @@ def sign_in(user: User) -> None:
     """Start a fresh session for `user` (nothing from the anonymous session is kept)."""
     session.clear()
     login_user(SignedIn(user))
+    # The new session's CSRF token is made now (the request's cached one belonged to the old
+    # session), so the cookie set here already holds it: otherwise the first page would make
+    # it, and a client that keeps the sign-in cookie would rewrite the session on every page.
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 def role_required(

@@ -106,3 +106,16 @@ def test_sign_in_attempts_are_limited_per_address(new_browser, factory):
 def test_successful_sign_ins_do_not_count_against_the_limit(new_browser, reviewer):
     for _ in range(7):
         assert new_browser().sign_in(reviewer.email).status_code == 302
+
+
+def test_pages_after_sign_in_leave_the_session_cookie_as_it_is(browser, reviewer, session):
+    # The sign-in cookie already holds the session's CSRF token, so showing a page (with its
+    # sign-out form) changes nothing in the session and sets no new cookie.
+    session.commit()
+    browser.get("/sign-in")
+    response = browser.post("/sign-in", {"email": reviewer.email, "password": PASSWORD})
+    assert response.status_code == 302
+    page = browser.client.get("/claims")
+    assert page.status_code == 200
+    assert 'name="csrf_token"' in page.get_data(as_text=True)
+    assert "Set-Cookie" not in page.headers
