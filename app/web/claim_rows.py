@@ -30,31 +30,42 @@ def _status_markup(status: str, label: str) -> tuple[str, str]:
 STATUS_MARKUP = {status: _status_markup(status, label) for status, label in STATUS_LABELS.items()}
 
 
+# Joins a row's texts for one `escape` call (escaping works character by character, so the
+# parts come back exactly as escaped one by one). PostgreSQL text cannot hold a NUL, and the
+# checks on input refuse control characters; should one ever be there, each text is escaped
+# on its own.
+SEPARATOR = "\x00"
+
+
+def _escaped(*texts: str) -> list[str]:
+    parts = str(escape(SEPARATOR.join(texts))).split(SEPARATOR)
+    return parts if len(parts) == len(texts) else [str(escape(text)) for text in texts]
+
+
 def row_html(
     claim: ListedClaim, now: datetime, zone: tzinfo, claim_href: str, tag_href: str
 ) -> str:
     """One `<li>` of the list; `claim_href` and `tag_href` are our own URL prefixes, escaped."""
     opening, meta = STATUS_MARKUP.get(claim.status) or _status_markup(claim.status, claim.status)
+    statement, subject, source, assignee = _escaped(
+        claim.statement, claim.subject or "", claim.source_name or "", claim.assignee_label or ""
+    )
     window_end = claim.window_end
     if claim.status == "overdue":
         meta += f' <strong class="overdue-days">{days_since(now, window_end)} days overdue</strong>'
-    if claim.subject:
-        meta += f" <span>{escape(claim.subject)}</span>"
-    if claim.source_name:
-        meta += f" <span>via {escape(claim.source_name)}</span>"
+    if subject:
+        meta += f" <span>{subject}</span>"
+    if source:
+        meta += f" <span>via {source}</span>"
     for tag in claim.tags:
         meta += f' <a class="tag" href="{tag_href}{escape(do_urlencode(tag))}">{escape(tag)}</a>'
-    assignee = (
-        f'<span class="muted">→ {escape(claim.assignee_label)}</span>'
-        if claim.assignee_label
-        else ""
-    )
+    if assignee:
+        assignee = f'<span class="muted">→ {assignee}</span>'
     # The two times are our own text (digits, month names, the zone's abbreviation from the
     # time zone database): nothing in them a reader typed.
     return (
         f"{opening}"
-        f'      <a class="statement" href="{claim_href}{claim.id}">'
-        f"{escape(claim.statement)}</a>\n"
+        f'      <a class="statement" href="{claim_href}{claim.id}">{statement}</a>\n'
         f'      <div class="meta">{meta}</div>\n'
         f"    </div>\n"
         f'    <div class="claim-side">\n'
