@@ -80,6 +80,7 @@ GROUPS: list[tuple[tuple[ClaimStatus, ...], bool]] = [
     ),
 ]
 MAX_LIMIT = 200
+MAX_ID = 2_147_483_647  # ids are INTEGER columns: a larger one would make the query fail
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
@@ -111,7 +112,7 @@ class Cursor:
             when = EPOCH + micros * MICROSECOND
         except (ValueError, OverflowError, OSError):
             return None
-        if not 0 <= group < len(GROUPS):
+        if not 0 <= group < len(GROUPS) or not 0 <= claim_id <= MAX_ID:
             return None
         return cls(group, when, claim_id)
 
@@ -276,6 +277,14 @@ def _group_page(
         values["after_end"], values["after_id"] = after.window_end, after.id
     rows = connection.execute(statement, values).all()
     return [ListedClaim(*row[:-1], tuple(row[-1].split(",")) if row[-1] else ()) for row in rows]
+
+
+SOURCE_NAME = select(Source.name).where(Source.id == bindparam("source_id"))
+
+
+def source_name(session: Session, source_id: int) -> str | None:
+    """The name of the source the list is filtered by (None if there is no such source)."""
+    return session.connection().execute(SOURCE_NAME, {"source_id": source_id}).scalar()
 
 
 def list_claims(

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.claims import ValidationError, VersionConflict, create_claim, edit_claim
 from app.claims.checks import CONTROL
-from app.claims.listing import ListFilters, list_claims
+from app.claims.listing import MAX_ID, ListFilters, list_claims, source_name
 from app.claims.stats import status_counts
 from app.clock import utcnow
 from app.db import get_session, read_only
-from app.models import Claim, ClaimStatus, Source
+from app.models import Claim, ClaimStatus
 from app.web.auth import actor, reviewer_required
 from app.web.blueprints import web_blueprint
 from app.web.claim_page import load_claim, render_claim_page
@@ -34,7 +34,9 @@ def list_filters() -> ListFilters:
     args = request.args
     statuses = frozenset(s for s in args.getlist("status") if s in {c.value for c in ClaimStatus})
     source_id = args.get("source", type=int)
-    assignee_id = actor().id if args.get("mine") else None
+    if source_id is not None and not 0 <= source_id <= MAX_ID:
+        source_id = 0  # no source has it: an empty list (as for any unknown source), not a 500
+    assignee_id = current_user.id if args.get("mine") else None
     # No tag holds a control character, and PostgreSQL refuses a NUL in a query (a 500).
     tag = CONTROL.sub("", args.get("tag") or "").strip().lower() or None
     q = (args.get("q") or "").strip()[:200] or None
@@ -50,7 +52,7 @@ def index() -> str:
     filters = list_filters()
     session = get_session()
     page = list_claims(session, filters, request.args.get("cursor"), PAGE_SIZE)
-    source = session.get(Source, filters.source_id) if filters.source_id else None
+    source = source_name(session, filters.source_id) if filters.source_id else None
     # Links are built once, not per row: url_for is the costliest call of a 50-row page.
     here = link("claims.index")
     counts = status_counts_read()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from app.claims import edit_claim
+from markupsafe import escape
+
+from app.claims import assign_claim, edit_claim
 from app.claims.overdue import flag_overdue_claims
 from app.clock import utcnow
 from app.models import Claim
@@ -43,6 +45,62 @@ def test_the_list_pages_with_a_cursor(as_reviewer, factory, session, monkeypatch
         match = re.search(r'rel="next" href="([^"]+)"', html)
         path = match.group(1).replace("&amp;", "&") if match else None
     assert seen == ["0", "1", "2", "3", "4"]
+
+
+def test_the_list_filters_by_status_tag_text_source_and_assignee(
+    as_reviewer, reviewer, factory, session
+):
+    now = utcnow()
+    mine = factory.claim(
+        statement="Vendor <b>will</b> ship Ascend chips",
+        subject="Chips & boards",
+        source='The "Wire"',
+        tags=["chips", "supply chain"],
+        window_end=now + timedelta(days=3),
+    )
+    assign_claim(session, factory.reviewer, now, mine.id, reviewer.id)
+    other = factory.claim(statement="Another lab will publish weights", source="Elsewhere")
+    late = factory.claim(statement="A launch that slipped", window_end=now - timedelta(days=2))
+    flag_overdue_claims(session, now)
+    session.commit()
+
+    def listed(path: str) -> list[str]:
+        html = text(as_reviewer.get(path))
+        return [s for s in (mine.statement, other.statement, late.statement) if escape(s) in html]
+
+    assert listed("/claims") == [mine.statement, other.statement, late.statement]
+    assert listed("/claims?status=overdue") == [late.statement]
+    assert listed("/claims?status=overdue&status=pending") == [
+        mine.statement, other.statement, late.statement
+    ]  # fmt: skip
+    assert listed("/claims?tag=Supply+Chain") == [mine.statement]
+    assert listed("/claims?q=ASCEND") == [mine.statement]
+    assert listed("/claims?q=100%25") == []
+    assert listed("/claims?mine=1") == [mine.statement]
+    by_source = as_reviewer.get(f"/claims?source={mine.source_id}")
+    assert "Claims reported by <strong>The &#34;Wire&#34;</strong>." in text(by_source)
+    assert listed(f"/claims?source={mine.source_id}") == [mine.statement]
+    assert listed("/claims?source=99999999999999999999") == []
+    row = text(as_reviewer.get("/claims?tag=chips"))
+    assert "Vendor &lt;b&gt;will&lt;/b&gt; ship Ascend chips" in row
+    assert "<span>Chips &amp; boards</span>" in row
+    assert "<span>via The &#34;Wire&#34;</span>" in row
+    assert '<a class="tag" href="/claims?tag=supply%20chain">supply chain</a>' in row
+    assert "→ Rita Reviewer" in row
+
+
+def test_the_list_shows_times_in_the_viewers_time_zone(as_reviewer, factory, session):
+    factory.claim(statement="Due at midnight UTC", window_end="2026-12-11")  # 2026-12-12T00:00Z
+    session.commit()
+    html = text(as_reviewer.get("/claims"))
+    assert '<time datetime="2026-12-12T00:00:00Z">12 Dec 2026, 00:00 UTC</time>' in html
+    as_reviewer.post(
+        "/settings/preferences",
+        {"name": "Rita", "timezone": "America/New_York", "digest_frequency": "daily",
+         "digest_hour": "8"},
+    )  # fmt: skip
+    html = text(as_reviewer.get("/claims"))
+    assert '<time datetime="2026-12-12T00:00:00Z">11 Dec 2026, 19:00 EST</time>' in html
 
 
 def test_a_new_claim_is_created_from_the_form(as_reviewer, session):
