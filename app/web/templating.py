@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from app.models import ClaimStatus
@@ -44,18 +46,29 @@ def reject_cursor(args: dict[str, list[str]]) -> dict[str, list[str]]:
 LINKS = "claimwatch.links"
 
 
+def request_links() -> Callable[..., str]:
+    """`link(endpoint, **values)` for this request: `url_for` of a link whose arguments come
+    from the code, not the request (navigation, status filters), remembered per app and script
+    root (the only other thing the path depends on). A page has a dozen such links, and
+    url_for was its costliest call."""
+    by_root: dict[str, dict[tuple[Any, ...], str]] = current_app.extensions[LINKS]
+    links = by_root.setdefault(request.script_root, {})
+
+    def link(endpoint: str, **values: str) -> str:
+        key = (endpoint, *values.items())
+        url = links.get(key)
+        if url is None:
+            if len(links) > 1000:  # bounded, should a caller ever pass request values
+                links.clear()
+            url = links[key] = url_for(endpoint, **values)
+        return url
+
+    return link
+
+
 def link(endpoint: str, **values: str) -> str:
-    """`url_for` of a link whose arguments come from the code, not the request (navigation,
-    status filters), remembered per app: a page has a dozen, and url_for was its costliest
-    call. The path depends on nothing else but the script root the app is mounted at."""
-    links = current_app.extensions[LINKS]
-    key = (request.script_root, endpoint, *values.items())
-    url = links.get(key)
-    if url is None:
-        if len(links) > 1000:  # bounded, should a caller ever pass request values
-            links.clear()
-        url = links[key] = url_for(endpoint, **values)
-    return url
+    """One such link, from Python code (templates get `link` once per page)."""
+    return request_links()(endpoint, **values)
 
 
 def init_templating(app: Flask) -> None:
@@ -74,4 +87,8 @@ def init_templating(app: Flask) -> None:
     )
 
     app.extensions[LINKS] = {}
-    app.jinja_env.globals.update(link=link, STATUS_LABELS=STATUS_LABELS)
+    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS)
+
+    @app.context_processor
+    def links() -> dict[str, Any]:
+        return {"link": request_links()} if has_request_context() else {}
