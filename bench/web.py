@@ -3,10 +3,13 @@
 1. Server time: the page rendered in-process (Flask test client, no network), median of N
    requests: first page, first page of the resolved claims, and a deep page (a cursor 90%
    into the resolved claims), on two databases, 10,000 claims (`<name>_10k`) and 1,000,000,
-   every case taking turns request by request so the machine's changing load hits all alike.
+   every case taking turns request by request so the machine's changing load hits all alike;
+   wall time and this process's CPU time (which the machine's load moves much less).
 2. Throughput: wrk on loopback against gunicorn serving the list page and, in the same run
    with the same gunicorn settings, the bare Flask endpoint (bench/bare.py); rounds are
-   interleaved and medians reported, because the two cores are shared with other work.
+   interleaved and medians reported, because the two cores are shared with other work. Each
+   round also reports the CPU per request of gunicorn (master and workers) and, for the list
+   page, of the database's PostgreSQL backends (bench/cpu.py; when PostgreSQL is local).
 
 Usage: scripts/bench web [--requests N] [--rounds N] [--duration SECONDS] [--skip-load]
 Environment: BENCH_DATABASE_URL (default: the local PostgreSQL, database cw_bench_web).
@@ -30,11 +33,11 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from app import create_app
 from app.claims.listing import Cursor
-from bench import web_data
+from bench import cpu, web_data
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_web"
@@ -107,25 +110,31 @@ def cases(url: str, label: str) -> dict[str, str]:
 
 
 def measure_pages(urls: dict[str, str], requests: int) -> list[str]:
-    """Every case of every database, taking turns request by request."""
+    """Every case of every database, taking turns request by request: the median wall time
+    and the median CPU time of this process (the app's side; not PostgreSQL's)."""
     clients = {label: signed_in_client(url) for label, url in urls.items()}
-    all_times: dict[str, list[float]] = {}
+    all_times: dict[str, list[tuple[float, float]]] = {}
     paths = {label: cases(url, label) for label, url in urls.items()}
     for n in range(requests + 10):
         for label, client in clients.items():
             for name, path in paths[label].items():
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 response = client.get(path, base_url="https://localhost")
                 if n >= 10:  # the first rounds warm the caches
-                    all_times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+                    spent = (time.perf_counter() - start, time.process_time() - cpu_start)
+                    all_times.setdefault(name, []).append(spent)
                 assert response.status_code == 200
-    lines = [f"| {name} | {statistics.median(t):.2f} |" for name, t in all_times.items()]
+    lines = [
+        f"| {name} | {1000 * statistics.median(w for w, _ in t):.2f} "
+        f"| {1000 * statistics.median(c for _, c in t):.2f} |"
+        for name, t in all_times.items()
+    ]
     print("\n".join(lines), flush=True)
     return lines
 
 
 @contextmanager
-def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[None]:
+def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen]:
     cmd = [str(ROOT / ".venv/bin/gunicorn"), *GUNICORN, "--bind", f"127.0.0.1:{port}", app]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
     try:
@@ -140,7 +149,7 @@ def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[None]:
                 if time.time() > deadline:
                     raise RuntimeError(f"gunicorn for {app} did not start") from None
                 time.sleep(0.3)
-        yield
+        yield proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -182,26 +191,65 @@ def wrk(url: str, duration: int, cookie: str | None = None) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
+def wrk_with_cpu(
+    url: str, duration: int, server: subprocess.Popen, db: Engine | None, cookie: str | None
+) -> tuple[float, float, float | None]:
+    """Requests per second, and CPU ms per request of the server and of its database."""
+    server_cpu = cpu.tree_seconds(server.pid)
+    db_cpu = cpu.backend_seconds(db) if db is not None else None
+    rate = wrk(url, duration, cookie)
+    served = rate * duration
+    server_ms = 1000 * (cpu.tree_seconds(server.pid) - server_cpu) / served
+    db_after = cpu.backend_seconds(db) if db is not None else None
+    db_ms = None if db_cpu is None or db_after is None else 1000 * (db_after - db_cpu) / served
+    return rate, server_ms, db_ms
+
+
 def throughput(url: str, rounds: int, duration: int) -> list[str]:
     env = app_env(url)
-    web_rps, bare_rps = [], []
-    with gunicorn("app.wsgi:app", WEB_PORT, env), gunicorn("bench.bare:app", BARE_PORT, {}):
+    db = web_data.engine_for(url)
+    web: list[tuple[float, float, float | None]] = []
+    bare: list[tuple[float, float, float | None]] = []
+    with (
+        gunicorn("app.wsgi:app", WEB_PORT, env) as web_server,
+        gunicorn("bench.bare:app", BARE_PORT, {}) as bare_server,
+    ):
         cookie = http_session_cookie(WEB_PORT)
         wrk(f"http://127.0.0.1:{WEB_PORT}/claims", 2, cookie)  # warm-up
         for n in range(rounds):
-            web_rps.append(wrk(f"http://127.0.0.1:{WEB_PORT}/claims", duration, cookie))
-            bare_rps.append(wrk(f"http://127.0.0.1:{BARE_PORT}/ping", duration))
-            print(f"round {n + 1}: list page {web_rps[-1]:.0f} rps, bare {bare_rps[-1]:.0f} rps")
-    web, bare = statistics.median(web_rps), statistics.median(bare_rps)
+            page = f"http://127.0.0.1:{WEB_PORT}/claims"
+            web.append(wrk_with_cpu(page, duration, web_server, db, cookie))
+            ping = f"http://127.0.0.1:{BARE_PORT}/ping"
+            bare.append(wrk_with_cpu(ping, duration, bare_server, None, None))
+            print(
+                f"round {n + 1}: list page {web[-1][0]:.0f} rps ({cpu_text(web[-1])}), "
+                f"bare {bare[-1][0]:.0f} rps ({cpu_text(bare[-1])})",
+                flush=True,
+            )
+    db.dispose()
+    web_rps = statistics.median(r for r, *_ in web)
+    bare_rps = statistics.median(r for r, *_ in bare)
 
-    def each(rates: list[float]) -> str:
-        return ", ".join(f"{r:.0f}" for r in rates)
+    def each(runs: list[tuple[float, float, float | None]]) -> str:
+        return ", ".join(f"{r:.0f}" for r, *_ in runs)
+
+    def cpu_median(runs: list[tuple[float, float, float | None]]) -> str:
+        server = statistics.median(s for _, s, _ in runs)
+        dbs = [d for *_, d in runs if d is not None]
+        return f"{server:.2f}" + (f" + {statistics.median(dbs):.2f}" if dbs else "")
 
     return [
-        f"| list page `/claims` (1,000,000 claims) | {web:.0f} | {each(web_rps)} |",
-        f"| bare Flask `/ping` | {bare:.0f} | {each(bare_rps)} |",
-        f"| ratio | {100 * web / bare:.1f}% | |",
+        f"| list page `/claims` (1,000,000 claims) | {web_rps:.0f} | {each(web)} "
+        f"| {cpu_median(web)} |",
+        f"| bare Flask `/ping` | {bare_rps:.0f} | {each(bare)} | {cpu_median(bare)} |",
+        f"| ratio | {100 * web_rps / bare_rps:.1f}% | | |",
     ]
+
+
+def cpu_text(run: tuple[float, float, float | None]) -> str:
+    _, server_ms, db_ms = run
+    spent = f"{server_ms:.2f} ms CPU/request in gunicorn"
+    return spent + (f" + {db_ms:.2f} in PostgreSQL" if db_ms is not None else "")
 
 
 def main() -> None:
@@ -225,9 +273,12 @@ def main() -> None:
             web_data.add_claims(engine, 1, size, user_id, now)
             engine.dispose()
             print(f"{size:,} claims loaded in {time.perf_counter() - started:.0f} s", flush=True)
-    times = ["| claims | page | median ms |", "|---|---|---|"]
+    times = ["| claims | page | median ms | median CPU ms |", "|---|---|---|---|"]
     times += measure_pages({"10,000": small_url, "1,000,000": url}, args.requests)
-    rates = ["| endpoint | median req/s | rounds |", "|---|---|---|"]
+    rates = [
+        "| endpoint | median req/s | rounds | CPU ms/request: gunicorn + PostgreSQL |",
+        "|---|---|---|---|",
+    ]
     rates += throughput(url, args.rounds, args.duration)
     print("\n".join(["", *times, "", *rates]))
 
