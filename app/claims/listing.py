@@ -128,7 +128,11 @@ class ListedClaim(NamedTuple):
     source_id: int | None
     source_name: str | None
     assignee_label: str | None
-    tags: tuple[str, ...] = ()
+    tag_text: str | None = None  # the tags, sorted and joined by commas (as read)
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(self.tag_text.split(",")) if self.tag_text else ()
 
 
 @dataclass
@@ -275,8 +279,7 @@ def _group_page(
     values = _filter_values(filters)
     if after is not None:
         values["after_end"], values["after_id"] = after.window_end, after.id
-    rows = connection.execute(statement, values).all()
-    return [ListedClaim(*row[:-1], tuple(row[-1].split(",")) if row[-1] else ()) for row in rows]
+    return list(map(ListedClaim._make, connection.execute(statement, values)))
 
 
 SOURCE_NAME = select(Source.name).where(Source.id == bindparam("source_id"))
