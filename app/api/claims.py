@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, request, url_for
 
 from app.api import bp
 from app.api.auth import authenticate, authenticate_writer
+from app.api.documents import ClaimDoc
 from app.api.idempotency import body_hash, check_key, claim_key, remember
 from app.api.listing import list_claims, parse_query
 from app.api.openapi import Reply, operation
@@ -16,8 +15,7 @@ from app.api.params import expected_version, json_body, parse_body
 from app.api.reading import read_claim
 from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
-from app.api.serialize import claim as claim_json
-from app.api.serialize import etag, json_response
+from app.api.serialize import etag, json_response, json_text
 from app.claims import NotFound, create_claim, edit_claim
 from app.clock import utcnow
 from app.db import get_session, read_only_session
@@ -85,10 +83,10 @@ def load_claim(claim_id: int) -> Claim:
     return item
 
 
-def claim_response(data: dict[str, Any], status: int = 200) -> Response:
+def claim_response(doc: ClaimDoc, status: int = 200) -> Response:
     """A claim's JSON with its ETag."""
-    response = json_response(data, status)
-    response.headers["ETag"] = etag(data["id"], data["version"])
+    response = json_response(doc.json, status)
+    response.headers["ETag"] = etag(doc.id, doc.version)
     return response
 
 
@@ -114,7 +112,7 @@ def list_claims_view() -> Response:
     session = read_only_session()
     authenticate(utcnow(), TokenScope.READ)
     items, cursor = list_claims(session, parse_query(request.args))
-    response = json_response({"items": items, "next": cursor})
+    response = json_response(f'{{"items":[{",".join(items)}],"next":{json_text(cursor)}}}')
     if cursor:
         response.headers["Link"] = next_link(cursor)
     return response
@@ -161,8 +159,8 @@ def create_claim_view() -> Response:
         key_row = claimed
     _, values = parse_body(ClaimCreate)
     item = create_claim(session, actor, now, values)
-    # A new claim has no evidence yet: no need to ask the database.
-    response = claim_response({**claim_json(item, with_evidence=False), "evidence": []}, 201)
+    session.flush()
+    response = claim_response(read_claim(session, item.id), 201)
     response.headers["Location"] = url_for("api.getClaim", claim_id=item.id)
     if key_row is not None:
         remember(key_row, response)

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.api.listing import claim_select, decode_tags
-from app.api.serialize import claim_row, day, instant
+from app.api.documents import ClaimDoc, claim_documents
+from app.api.serialize import day, instant, json_text
 from app.claims import NotFound
 from app.models import Claim, Evidence, User
 
@@ -20,31 +20,23 @@ AddedBy = aliased(User, name="added_by")
 WithdrawnBy = aliased(User, name="withdrawn_by")
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
 @cache
-def _claim_by_id(dialect: str) -> Select[Any]:
-    """`claim_select` for one id, and whether the claim has any evidence at all: most claims
-    have none, and then the evidence statement is skipped (one round trip instead of two)."""
+def _claim_by_id() -> Select[Any]:
+    """`claim_documents` for one id, and whether the claim has any evidence at all: most
+    claims have none, and then the evidence statement is skipped (one round trip, not two)."""
     has_evidence = exists().where(Evidence.claim_id == Claim.id).label("has_evidence")
-    return claim_select(dialect).add_columns(has_evidence).where(Claim.id == bindparam("claim_id"))
+    return claim_documents().add_columns(has_evidence).where(Claim.id == bindparam("claim_id"))
 
 
-def read_claim(session: Session, claim_id: int, with_evidence: bool = True) -> dict[str, Any]:
+def read_claim(session: Session, claim_id: int) -> ClaimDoc:
     """The claim as the API shows it, with its evidence; NotFound when there is none."""
-    dialect = _dialect(session)
     # Core execution on the session's connection: the statement selects no ORM entities, so
     # the ORM's execution layer would only add per-call overhead.
-    result = session.connection().execute(_claim_by_id(dialect), {"claim_id": claim_id})
-    row = result.mappings().one_or_none()
+    row = session.connection().execute(_claim_by_id(), {"claim_id": claim_id}).one_or_none()
     if row is None:
         raise NotFound(f"there is no claim {claim_id}")
-    data = claim_row(row, decode_tags(row["tags"], dialect))
-    if with_evidence:
-        data["evidence"] = read_evidence(session, claim_id) if row["has_evidence"] else []
-    return data
+    evidence = read_evidence(session, claim_id) if row.has_evidence else []
+    return ClaimDoc(row.id, row.version, row.doc).with_field("evidence", json_text(evidence))
 
 
 def _person(user_id: int | None, name: str | None) -> dict[str, Any] | None:
