@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from app.claims.errors import FieldErrors
 from app.models import ApiToken, TokenScope, User
@@ -55,18 +55,6 @@ def create_token(
     return token, secret
 
 
-def find_usable_token(session: Session, secret: str, now: datetime) -> ApiToken | None:
-    """The token with this text, if it is neither revoked nor expired and its user is active."""
-    if not secret.startswith(TOKEN_PREFIX):
-        return None
-    token = session.scalars(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
-        .where(ApiToken.token_hash == hash_token(secret))
-    ).one_or_none()
-    return token if token is not None and token.usable_at(now) else None
-
-
 @dataclass(frozen=True)
 class TokenGrant:
     """What a usable token allows, read as plain columns (no ORM objects)."""
@@ -97,8 +85,9 @@ def _grant_statement() -> Select[Any]:
 
 
 def find_token_grant(session: Session, secret: str, now: datetime) -> TokenGrant | None:
-    """`find_usable_token` for reads: one Core statement on the session's connection and
-    plain values, a quarter of the ORM lookup's cost (docs/benchmarks.md, "api")."""
+    """What the token with this text allows, if it is neither revoked nor expired and its user
+    is active. One Core statement and plain values: a quarter of the cost of loading the token
+    and its user as ORM objects (docs/benchmarks.md, "api")."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     row = (

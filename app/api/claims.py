@@ -16,7 +16,8 @@ from app.api.reading import read_claim
 from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
 from app.api.serialize import etag, json_response, json_text
-from app.claims import NotFound, create_claim, edit_claim
+from app.claims import NotFound, edit_claim
+from app.claims.lifecycle import insert_claim
 from app.clock import utcnow
 from app.db import get_session, read_only_session
 from app.models import Claim, ClaimStatus, IdempotencyKey, TokenScope
@@ -158,10 +159,9 @@ def create_claim_view() -> Response:
             return claimed
         key_row = claimed
     _, values = parse_body(ClaimCreate)
-    item = create_claim(session, actor, now, values)
-    session.flush()
-    response = claim_response(read_claim(session, item.id), 201)
-    response.headers["Location"] = url_for("api.getClaim", claim_id=item.id)
+    claim_id = insert_claim(session, actor, now, values)
+    response = claim_response(read_claim(session, claim_id), 201)
+    response.headers["Location"] = url_for("api.getClaim", claim_id=claim_id)
     if key_row is not None:
         remember(key_row, response)
     session.commit()
