@@ -6,6 +6,7 @@ objects or rows turned into dicts (docs/benchmarks.md, "api").
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -211,9 +212,11 @@ def list_claims(session: Session, query: ClaimQuery) -> tuple[list[str], str | N
     stmt, params = page_statement(query, dialect)
     # Core execution on the session's connection: no ORM entities here, so the ORM's
     # execution layer would only add overhead to the API's busiest read.
-    rows = session.connection().execute(stmt, params).all()
+    docs = session.connection().execute(stmt, params).scalars().all()
     cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        cursor = encode_cursor(query.sort, getattr(last, query.sort.lstrip("-")), last.id)
-    return [row.doc for row in rows[: query.limit]], cursor
+    if len(docs) > query.limit:
+        # The sort value and id of the page's last claim, as its document has them.
+        last = json.loads(docs[query.limit - 1])
+        value = datetime.fromisoformat(last[query.sort.lstrip("-")])
+        cursor = encode_cursor(query.sort, value, last["id"])
+    return docs[: query.limit], cursor

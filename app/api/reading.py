@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.api.documents import ClaimDoc, claim_documents
+from app.api.documents import ClaimDoc, claim_documents_with_ids
 from app.api.serialize import day, instant, json_text
 from app.claims import NotFound
 from app.models import Claim, Evidence, User
@@ -22,10 +22,14 @@ WithdrawnBy = aliased(User, name="withdrawn_by")
 
 @cache
 def _claim_by_id() -> Select[Any]:
-    """`claim_documents` for one id, and whether the claim has any evidence at all: most
+    """`claim_documents_with_ids` for one id, and whether the claim has any evidence at all: most
     claims have none, and then the evidence statement is skipped (one round trip, not two)."""
     has_evidence = exists().where(Evidence.claim_id == Claim.id).label("has_evidence")
-    return claim_documents().add_columns(has_evidence).where(Claim.id == bindparam("claim_id"))
+    return (
+        claim_documents_with_ids()
+        .add_columns(has_evidence)
+        .where(Claim.id == bindparam("claim_id"))
+    )
 
 
 def read_claim(session: Session, claim_id: int) -> ClaimDoc:
