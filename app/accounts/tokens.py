@@ -100,6 +100,36 @@ def find_token_grant(session: Session, secret: str, now: datetime) -> TokenGrant
     return TokenGrant(row.id, row.scope, row.user_id, row.expires_at, row.last_used_at)
 
 
+@cache
+def _grant_and_user_statement() -> Select[Any]:
+    return (
+        select(
+            User,
+            ApiToken.id,
+            ApiToken.scope,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            ApiToken.last_used_at,
+        )
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
+
+
+def find_token_user(session: Session, secret: str, now: datetime) -> tuple[TokenGrant, User] | None:
+    """`find_token_grant` with the token's user as an ORM object (the domain's actor), in the
+    same statement: for writes."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    row = session.execute(
+        _grant_and_user_statement(), {"token_hash": hash_token(secret)}
+    ).one_or_none()
+    if row is None or not token_usable(row.revoked_at, row.expires_at, row.User.active, now):
+        return None
+    user = row.User
+    return TokenGrant(row.id, row.scope, user.id, row.expires_at, row.last_used_at), user
+
+
 def record_use(session: Session, token_id: int, now: datetime) -> None:
     """Set the token's `last_used_at` (the caller commits)."""
     session.connection().execute(

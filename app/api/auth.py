@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, request
 
-from app.accounts.tokens import find_token_grant, hash_token, record_use
+from app.accounts.tokens import find_token_grant, find_token_user, hash_token, record_use
 from app.api.errors import ApiError
 from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
@@ -117,16 +117,15 @@ def authenticate(now: datetime, scope: TokenScope = TokenScope.READ) -> None:
 def authenticate_writer(now: datetime) -> User:
     """The user behind a write token, checked in the database every time; 401 / 403."""
     session = get_session()
-    grant = find_token_grant(session, _bearer(), now)
-    if grant is None:
+    found = find_token_user(session, _bearer(), now)
+    if found is None:
         raise _invalid_token()
+    grant, user = found
     if _due_for_touch(grant.last_used_at, now):
         record_use(session, grant.token_id, now)  # committed with the request's work
         g.api_token_touched = True
     if grant.scope != TokenScope.WRITE:
         raise PermissionDenied("this token has the read scope; writing needs a write token")
-    user = session.get(User, grant.user_id)
-    assert user is not None  # the token's foreign key
     require_writer(user)
     return user
 
