@@ -30,7 +30,7 @@ from app.claims.fields import (
     clean_new_claim,
     reject_unknown,
 )
-from app.claims.sources import find_or_create_source
+from app.claims.sources import find_or_create_source, source_id_for
 from app.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, ClaimTag, EventKind, User
 
 MAX_NOTE = 5_000
@@ -56,14 +56,13 @@ def insert_claim(session: Session, actor: User, now: datetime, values: Mapping[s
     clean = clean_new_claim(values, now.date())
     source_name, source_url = clean.pop("source", ""), clean.pop("source_url", None)
     tags = clean.pop("tags", [])
-    source = find_or_create_source(session, source_name, now, source_url) if source_name else None
-    session.flush()  # the source, if new or changed
+    source_id = source_id_for(session, source_name, now, source_url) if source_name else None
     # Core statements on the session's connection, built once: the ORM's insert path and
     # `.values()` per call cost more than the database's work.
     connection = session.connection()
     row = {
         **clean,
-        "source_id": source.id if source else None,
+        "source_id": source_id,
         "status": ClaimStatus.PENDING.value,
         "extensions": 0,
         "version": 1,  # the version of a claim with one event, `created`
