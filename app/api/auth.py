@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app, g, request
 
 from app.accounts.tokens import find_token_grant, find_token_user, hash_token, record_use
+from app.api.auth_limits import refuse_when_over_limit
 from app.api.errors import ApiError
 from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
@@ -82,6 +83,7 @@ def read_cache() -> ReadTokenCache:
 
 
 def _invalid_token() -> ApiError:
+    refuse_when_over_limit()  # 429 instead, once this address has failed too often
     return ApiError(
         401,
         "Invalid token",
