@@ -52,7 +52,7 @@ def test_tokens_create_prints_the_token_alone_on_the_last_line(runner, factory, 
     assert result.exit_code == 0, result.output
     secret = result.output.strip().splitlines()[-1]
     assert secret.startswith("cw_")
-    token = find_token_grant(session, secret, NOW)
+    token = find_token_grant(session.connection(), secret, NOW)
     assert token is not None
     assert token.scope == "write"
     stored = session.scalars(select(ApiToken.token_hash)).all()

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.claims.errors import FieldErrors
@@ -84,17 +85,13 @@ def _grant_statement() -> Select[Any]:
     )
 
 
-def find_token_grant(session: Session, secret: str, now: datetime) -> TokenGrant | None:
+def find_token_grant(connection: Connection, secret: str, now: datetime) -> TokenGrant | None:
     """What the token with this text allows, if it is neither revoked nor expired and its user
     is active. One Core statement and plain values: a quarter of the cost of loading the token
     and its user as ORM objects (docs/benchmarks.md, "api")."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    row = (
-        session.connection()
-        .execute(_grant_statement(), {"token_hash": hash_token(secret)})
-        .one_or_none()
-    )
+    row = connection.execute(_grant_statement(), {"token_hash": hash_token(secret)}).one_or_none()
     if row is None or not token_usable(row.revoked_at, row.expires_at, row.active, now):
         return None
     return TokenGrant(row.id, row.scope, row.user_id, row.expires_at, row.last_used_at)
@@ -130,11 +127,9 @@ def find_token_user(session: Session, secret: str, now: datetime) -> tuple[Token
     return TokenGrant(row.id, row.scope, user.id, row.expires_at, row.last_used_at), user
 
 
-def record_use(session: Session, token_id: int, now: datetime) -> None:
-    """Set the token's `last_used_at` (the caller commits)."""
-    session.connection().execute(
-        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-    )
+def record_use(connection: Connection, token_id: int, now: datetime) -> None:
+    """Set the token's `last_used_at` (the caller commits, unless in autocommit)."""
+    connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
 def revoke_token(token: ApiToken, now: datetime) -> None:

@@ -16,7 +16,7 @@ from app.api.auth_limits import refuse_when_over_limit
 from app.api.errors import ApiError
 from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
-from app.db import get_session
+from app.db import get_session, read_connection
 from app.models import TokenScope, User
 
 # `last_used_at` is "last used, to the minute": writing it on every read would turn each
@@ -106,12 +106,12 @@ def authenticate(now: datetime, scope: TokenScope = TokenScope.READ) -> None:
     cache = read_cache()
     if cache.allows(secret, now):
         return
-    session = get_session()
-    grant = find_token_grant(session, secret, now)
+    connection = read_connection()
+    grant = find_token_grant(connection, secret, now)
     if grant is None:
         raise _invalid_token()
     if _due_for_touch(grant.last_used_at, now):
-        record_use(session, grant.token_id, now)
+        record_use(connection, grant.token_id, now)
         g.api_token_touched = True  # committed after the response is built (app.api)
     cache.remember(secret, grant.expires_at, now)
 
@@ -124,7 +124,7 @@ def authenticate_writer(now: datetime) -> User:
         raise _invalid_token()
     grant, user = found
     if _due_for_touch(grant.last_used_at, now):
-        record_use(session, grant.token_id, now)  # committed with the request's work
+        record_use(session.connection(), grant.token_id, now)  # committed with the work
         g.api_token_touched = True
     if grant.scope != TokenScope.WRITE:
         raise PermissionDenied("this token has the read scope; writing needs a write token")

@@ -19,7 +19,7 @@ from app.api.serialize import etag, json_response, json_text
 from app.claims import NotFound, edit_claim
 from app.claims.lifecycle import insert_claim
 from app.clock import utcnow
-from app.db import get_session, read_only_session
+from app.db import get_session, read_connection
 from app.models import Claim, ClaimStatus, IdempotencyKey, TokenScope
 
 CLAIM_ID = "/claims/<id:claim_id>"
@@ -95,7 +95,7 @@ def changed_claim_response(claim_id: int) -> Response:
     """After a change: commit, then answer with the claim as it now is."""
     session = get_session()
     session.commit()
-    return claim_response(read_claim(session, claim_id))
+    return claim_response(read_claim(session.connection(), claim_id))
 
 
 @operation(
@@ -110,9 +110,9 @@ def changed_claim_response(claim_id: int) -> Response:
     errors=[422],
 )
 def list_claims_view() -> Response:
-    session = read_only_session()
+    connection = read_connection()
     authenticate(utcnow(), TokenScope.READ)
-    items, cursor = list_claims(session, parse_query(request.args))
+    items, cursor = list_claims(connection, parse_query(request.args))
     response = json_response(f'{{"items":[{",".join(items)}],"next":{json_text(cursor)}}}')
     if cursor:
         response.headers["Link"] = next_link(cursor)
@@ -160,7 +160,7 @@ def create_claim_view() -> Response:
         key_row = claimed
     _, values = parse_body(ClaimCreate)
     claim_id = insert_claim(session, actor, now, values)
-    response = claim_response(read_claim(session, claim_id), 201)
+    response = claim_response(read_claim(session.connection(), claim_id), 201)
     response.headers["Location"] = url_for("api.getClaim", claim_id=claim_id)
     if key_row is not None:
         remember(key_row, response)
@@ -178,9 +178,9 @@ def create_claim_view() -> Response:
     {200: claim_reply("The claim")},
 )
 def get_claim_view(claim_id: int) -> Response:
-    session = read_only_session()
+    connection = read_connection()
     authenticate(utcnow(), TokenScope.READ)
-    return claim_response(read_claim(session, claim_id))
+    return claim_response(read_claim(connection, claim_id))
 
 
 @operation(

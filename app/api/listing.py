@@ -20,7 +20,7 @@ from sqlalchemy import (
     literal,
     tuple_,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from app.api.documents import claim_documents
 from app.api.pagination import decode_cursor, encode_cursor, parse_limit
@@ -206,13 +206,13 @@ def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[s
     return stmt, {name: value for name, value in params.items() if value is not None}
 
 
-def list_claims(session: Session, query: ClaimQuery) -> tuple[list[str], str | None]:
+def list_claims(connection: Connection, query: ClaimQuery) -> tuple[list[str], str | None]:
     """One page of claims as JSON texts, and the cursor of the next page (None on the last)."""
-    dialect = session.get_bind().dialect.name
+    dialect = connection.dialect.name
     stmt, params = page_statement(query, dialect)
-    # Core execution on the session's connection: no ORM entities here, so the ORM's
+    # Core execution on a plain connection: no ORM entities here, so the ORM's
     # execution layer would only add overhead to the API's busiest read.
-    docs = session.connection().execute(stmt, params).scalars().all()
+    docs = connection.execute(stmt, params).scalars().all()
     cursor = None
     if len(docs) > query.limit:
         # The sort value and id of the page's last claim, as its document has them.

@@ -1,6 +1,6 @@
 """Reading claims for responses: plain columns, not ORM objects.
 
-Read views run in autocommit on PostgreSQL (`app.db.read_only_session`).
+Read views run in autocommit on PostgreSQL (`app.db.read_connection`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from app.api.documents import ClaimDoc, claim_documents_with_ids
 from app.api.serialize import day, instant, json_text
@@ -32,14 +33,14 @@ def _claim_by_id() -> Select[Any]:
     )
 
 
-def read_claim(session: Session, claim_id: int) -> ClaimDoc:
+def read_claim(connection: Connection, claim_id: int) -> ClaimDoc:
     """The claim as the API shows it, with its evidence; NotFound when there is none."""
-    # Core execution on the session's connection: the statement selects no ORM entities, so
+    # Core execution on the connection: the statement selects no ORM entities, so
     # the ORM's execution layer would only add per-call overhead.
-    row = session.connection().execute(_claim_by_id(), {"claim_id": claim_id}).one_or_none()
+    row = connection.execute(_claim_by_id(), {"claim_id": claim_id}).one_or_none()
     if row is None:
         raise NotFound(f"there is no claim {claim_id}")
-    evidence = read_evidence(session, claim_id) if row.has_evidence else []
+    evidence = read_evidence(connection, claim_id) if row.has_evidence else []
     return ClaimDoc(row.id, row.version, row.doc).with_field("evidence", json_text(evidence))
 
 
@@ -47,9 +48,9 @@ def _person(user_id: int | None, name: str | None) -> dict[str, Any] | None:
     return {"id": user_id, "name": name} if user_id is not None else None
 
 
-def read_evidence(session: Session, claim_id: int) -> list[dict[str, Any]]:
+def read_evidence(connection: Connection, claim_id: int) -> list[dict[str, Any]]:
     """The claim's evidence, oldest first, withdrawn items included."""
-    rows = session.execute(
+    rows = connection.execute(
         select(
             *Evidence.__table__.columns,
             func.coalesce(func.nullif(AddedBy.name, ""), AddedBy.email).label("added_by_name"),

@@ -95,11 +95,11 @@ def test_documents_match_the_reference(session: Session, factory: Factory) -> No
 
     for claim in (plain, rich):
         reference = expected(session.get(Claim, claim.id))  # type: ignore[arg-type]
-        doc = read_claim(session, claim.id)
+        doc = read_claim(session.connection(), claim.id)
         assert (doc.id, doc.version) == (claim.id, reference["version"])
         assert json.loads(doc.json) == {**reference, "evidence": []}
 
-    items, _ = list_claims(session, ClaimQuery(limit=50))
+    items, _ = list_claims(session.connection(), ClaimQuery(limit=50))
     listed = {item["id"]: item for item in map(json.loads, items)}
     for claim in (plain, rich):
         assert listed[claim.id] == expected(session.get(Claim, claim.id))  # type: ignore[arg-type]
