@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from limits import parse_many
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -38,6 +39,7 @@ class Settings:
     overdue_grace: timedelta
     digest_skip_empty: bool
     ratelimit_storage_uri: str
+    api_auth_failure_limit: str
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -81,6 +83,19 @@ def parse_bool(name: str, raw: str) -> bool:
     if text in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name}={raw!r} is not a boolean; use true or false")
+
+
+def check_rate_limit(name: str, raw: str) -> str:
+    """A rate limit such as `20 per minute` (several joined by `;`); the error names it."""
+    try:
+        limits = parse_many(raw)
+    except ValueError:
+        limits = []
+    if not limits or any(limit.amount < 1 for limit in limits):
+        raise ConfigError(
+            f"{name}={raw!r} is not a rate limit; use e.g. 20 per minute or 20/minute;200/day"
+        )
+    return raw.strip()
 
 
 def check_database_url(raw: str) -> str:
@@ -169,4 +184,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "DIGEST_SKIP_EMPTY", env_vars.get("DIGEST_SKIP_EMPTY", "true")
         ),
         ratelimit_storage_uri=env_vars.get("RATELIMIT_STORAGE_URI") or "memory://",
+        api_auth_failure_limit=check_rate_limit(
+            "API_AUTH_FAILURE_LIMIT", env_vars.get("API_AUTH_FAILURE_LIMIT") or "20 per minute"
+        ),
     )

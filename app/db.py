@@ -119,6 +119,11 @@ class Database:
         self.sessionmaker = sessionmaker(
             bind=bind, expire_on_commit=False, join_transaction_mode=mode
         )
+        # Reads that need no transaction get a plain connection in autocommit (PostgreSQL
+        # only; SQLite and tests' outer transactions read through the session).
+        self.autocommit_engine: Engine | None = None
+        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+            self.autocommit_engine = bind.execution_options(isolation_level="AUTOCOMMIT")
 
     def init_app(self, app: Flask) -> None:
         app.extensions["claimwatch.db"] = self
@@ -126,6 +131,9 @@ class Database:
 
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:
+        connection = g.pop("db_read_connection", None)
+        if connection is not None and g.pop("db_read_connection_own", False):
+            connection.close()
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
@@ -160,6 +168,28 @@ def read_only_session() -> Session:
     ):
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     return session
+
+
+def read_connection() -> Connection:
+    """A connection for reads that write nothing, or only what may commit on its own (a
+    token's `last_used_at`): one per app context.
+
+    On PostgreSQL a pooled connection in autocommit, without an ORM session around it: for the
+    API's cheapest reads the session's bookkeeping cost a tenth of the request
+    (docs/benchmarks.md, "api"). When the context already has a session, or on SQLite (whose
+    reads run in the session's transaction, committed after the response is built), the
+    session's connection.
+    """
+    connection: Connection | None = g.get("db_read_connection")
+    if connection is None:
+        engine = get_db().autocommit_engine
+        if engine is None or "db_session" in g:
+            connection = read_only_session().connection()
+        else:
+            connection = engine.connect()
+            g.db_read_connection_own = True
+        g.db_read_connection = connection
+    return connection
 
 
 P = ParamSpec("P")

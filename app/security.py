@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from app.config import Settings
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # No inline script or style anywhere: every page works with these and without JavaScript.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -30,6 +36,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+SECURITY_HEADER_ITEMS = tuple(SECURITY_HEADERS.items())
 
 
 def cookie_config(settings: Settings) -> dict[str, object]:
@@ -51,16 +58,41 @@ def cookie_config(settings: Settings) -> dict[str, object]:
     }
 
 
-def add_security_headers(response: Response) -> Response:
-    """Set the headers unless a view chose its own (e.g. an API docs page with its own CSP)."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+class SecurityHeaders:
+    """WSGI middleware: the security headers on every response, unless the response set its
+    own (e.g. the API docs page with its own CSP).
+
+    Middleware rather than an `after_request` hook: it also covers responses Flask builds
+    outside the hooks (an unhandled error's 500), and one pass over the header list costs a
+    fraction of werkzeug's `Headers.setdefault` per header (measured ~0.1 ms per request).
+    """
+
+    def __init__(self, wsgi_app: WSGIApplication) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            headers.extend(item for item in SECURITY_HEADER_ITEMS if item[0].lower() not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions; a request without the cookie (every API call) gets an
+    empty session without building the signer first (a few percent of a cheap API read)."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def init_security(app: Flask, settings: Settings) -> None:
     app.config.update(cookie_config(settings))
-    app.after_request(add_security_headers)
+    app.session_interface = CookieSessions()
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.accounts.passwords import verify_password
-from app.accounts.tokens import find_usable_token
+from app.accounts.tokens import find_token_grant
 from app.demo import DEEPSEEK_STATEMENT, DEMO_EMAIL
 from app.models import ApiToken, Claim, ClaimEvent, Evidence, User
 from tests.conftest import NOW
@@ -52,7 +52,7 @@ def test_tokens_create_prints_the_token_alone_on_the_last_line(runner, factory, 
     assert result.exit_code == 0, result.output
     secret = result.output.strip().splitlines()[-1]
     assert secret.startswith("cw_")
-    token = find_usable_token(session, secret, NOW)
+    token = find_token_grant(session.connection(), secret, NOW)
     assert token is not None
     assert token.scope == "write"
     stored = session.scalars(select(ApiToken.token_hash)).all()

@@ -36,6 +36,8 @@ def test_development_generates_and_keeps_a_key(tmp_path):
         ("SMTP_URL", "http://mail.example"),
         ("MAIL_FROM", "nobody"),
         ("CLAIMWATCH_ENV", "staging"),
+        ("API_AUTH_FAILURE_LIMIT", "lots"),
+        ("API_AUTH_FAILURE_LIMIT", "0 per minute"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_it(name, value):
@@ -48,6 +50,7 @@ def test_durations_and_defaults():
     assert settings.sweep_interval == timedelta(minutes=2)
     assert settings.overdue_grace == timedelta(hours=1)
     assert settings.digest_skip_empty is True
+    assert settings.api_auth_failure_limit == "20 per minute"
     assert settings.database_url.startswith("sqlite:///")
 
 

@@ -18,7 +18,8 @@ MAX_BODY = 1024 * 1024
 @bp.after_request
 def _commit_token_use(response: Response) -> Response:
     # A read changes nothing but the token's `last_used_at`; keep that, unless we failed.
-    if g.pop("api_token_touched", False) and response.status_code < 400:
+    # (A read in autocommit has no session: its update is already committed.)
+    if g.pop("api_token_touched", False) and response.status_code < 400 and "db_session" in g:
         get_session().commit()
     return response
 

@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, request
 
-from app.accounts.tokens import find_usable_token, hash_token
+from app.accounts.tokens import find_token_grant, find_token_user, hash_token, record_use
+from app.api.auth_limits import refuse_when_over_limit
 from app.api.errors import ApiError
 from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
-from app.db import get_session
-from app.models import ApiToken, TokenScope, User
+from app.db import get_session, read_connection
+from app.models import TokenScope, User
 
 # `last_used_at` is "last used, to the minute": writing it on every read would turn each
 # read into a write.
@@ -61,13 +62,13 @@ class ReadTokenCache:
         checked_until, expires_at = entry
         return now < checked_until and (expires_at is None or now < expires_at)
 
-    def remember(self, secret: str, token: ApiToken, now: datetime) -> None:
+    def remember(self, secret: str, expires_at: datetime | None, now: datetime) -> None:
         if self.ttl <= timedelta(0):
             return
         with self._lock:
             if len(self._entries) > MAX_CACHED_TOKENS:
                 self._entries.clear()
-            self._entries[hash_token(secret)] = (now + self.ttl, token.expires_at)
+            self._entries[hash_token(secret)] = (now + self.ttl, expires_at)
 
 
 def read_cache() -> ReadTokenCache:
@@ -81,43 +82,55 @@ def read_cache() -> ReadTokenCache:
     return cache
 
 
-def authenticate(now: datetime, scope: TokenScope) -> User | None:
-    """The user behind the request's token, if the token allows `scope`; else 401/403.
+def _invalid_token() -> ApiError:
+    refuse_when_over_limit()  # 429 instead, once this address has failed too often
+    return ApiError(
+        401,
+        "Invalid token",
+        "the token is unknown, expired or revoked",
+        **{"WWW-Authenticate": 'Bearer realm="claimwatch", error="invalid_token"'},
+    )
 
-    Reads may be answered from the per-process cache of recently verified tokens (see
-    `ReadTokenCache`), in which case no user is loaded and None is returned.
+
+def authenticate(now: datetime, scope: TokenScope = TokenScope.READ) -> None:
+    """Check that the request's token may read (401 if not); use `authenticate_writer` for
+    writes.
+
+    Reads check the token as plain columns (no ORM objects), and may be answered from the
+    per-process cache of recently verified tokens (see `ReadTokenCache`).
     """
+    if scope is TokenScope.WRITE:
+        authenticate_writer(now)
+        return
     secret = _bearer()
     cache = read_cache()
-    if scope is TokenScope.READ and cache.allows(secret, now):
-        return None
-    token = find_usable_token(get_session(), secret, now)
-    if token is None:
-        raise ApiError(
-            401,
-            "Invalid token",
-            "the token is unknown, expired or revoked",
-            **{"WWW-Authenticate": 'Bearer realm="claimwatch", error="invalid_token"'},
-        )
-    _touch(token, now)
-    if scope is TokenScope.WRITE:
-        if token.scope != TokenScope.WRITE:
-            raise PermissionDenied("this token has the read scope; writing needs a write token")
-        require_writer(token.user)
-    g.api_token = token
-    cache.remember(secret, token, now)
-    return token.user
-
-
-def _touch(token: ApiToken, now: datetime) -> None:
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        # Committed with the request's work, or on its own for reads.
-        g.api_token_touched = True
+    if cache.allows(secret, now):
+        return
+    connection = read_connection()
+    grant = find_token_grant(connection, secret, now)
+    if grant is None:
+        raise _invalid_token()
+    if _due_for_touch(grant.last_used_at, now):
+        record_use(connection, grant.token_id, now)
+        g.api_token_touched = True  # committed after the response is built (app.api)
+    cache.remember(secret, grant.expires_at, now)
 
 
 def authenticate_writer(now: datetime) -> User:
-    """The user behind a write token, checked in the database every time."""
-    user = authenticate(now, TokenScope.WRITE)
-    assert user is not None
+    """The user behind a write token, checked in the database every time; 401 / 403."""
+    session = get_session()
+    found = find_token_user(session, _bearer(), now)
+    if found is None:
+        raise _invalid_token()
+    grant, user = found
+    if _due_for_touch(grant.last_used_at, now):
+        record_use(session.connection(), grant.token_id, now)  # committed with the work
+        g.api_token_touched = True
+    if grant.scope != TokenScope.WRITE:
+        raise PermissionDenied("this token has the read scope; writing needs a write token")
+    require_writer(user)
     return user
+
+
+def _due_for_touch(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION

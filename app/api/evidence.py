@@ -33,7 +33,7 @@ def list_evidence_view(claim_id: int) -> Response:
     session = read_only_session()
     authenticate(utcnow(), TokenScope.READ)
     load_claim(claim_id)
-    return jsonify(items=read_evidence(session, claim_id))
+    return jsonify(items=read_evidence(session.connection(), claim_id))
 
 
 @operation(

@@ -1,7 +1,7 @@
 """`GET /claims`: filters, sorts and keyset pagination as one Core query.
 
-The list reads plain columns, not ORM objects: for 50 rows that halves the time per request
-(docs/benchmarks.md). Tags, source and people come from the same statement.
+The list reads each claim's JSON as the database writes it (`app.api.documents`), not ORM
+objects or rows turned into dicts (docs/benchmarks.md, "api").
 """
 
 from __future__ import annotations
@@ -13,26 +13,22 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Integer,
     Select,
     bindparam,
     exists,
-    func,
     literal,
-    select,
     tuple_,
 )
-from sqlalchemy.orm import Session, aliased
-from sqlalchemy.types import NullType
+from sqlalchemy.engine import Connection
 
+from app.api.documents import claim_documents
 from app.api.pagination import decode_cursor, encode_cursor, parse_limit
 from app.api.search import text_match
-from app.api.serialize import claim_row
 from app.claims.checks import CONTROL
 from app.claims.deadlines import as_instant
 from app.claims.errors import FieldErrors, ValidationError
-from app.models import Claim, ClaimStatus, ClaimTag, Source, User
+from app.models import Claim, ClaimStatus, ClaimTag
 
 SORTS = {
     "window_end": (Claim.window_end, False),
@@ -41,13 +37,6 @@ SORTS = {
     "-created_at": (Claim.created_at, True),
 }
 STATUSES = {s.value for s in ClaimStatus}
-
-Assignee = aliased(User, name="assignee")
-ResolvedBy = aliased(User, name="resolved_by")
-
-
-def _label(user: type[User]) -> ColumnElement[str]:
-    return func.coalesce(func.nullif(user.name, ""), user.email)
 
 
 @dataclass(frozen=True)
@@ -117,41 +106,9 @@ def parse_query(args: Any) -> ClaimQuery:
     return query
 
 
-def _tags(dialect: str) -> Any:
-    # NullType: the driver's list (or SQLite's JSON text) as it comes; SQLAlchemy's ARRAY
-    # result processing would only copy each list (decode_tags sorts it anyway).
-    if dialect == "postgresql":
-        aggregate = func.array_agg(ClaimTag.tag, type_=NullType())
-    else:
-        aggregate = func.json_group_array(ClaimTag.tag)
-    return select(aggregate).where(ClaimTag.claim_id == Claim.id).scalar_subquery().label("tags")
-
-
-@cache
-def claim_select(dialect: str) -> Select[Any]:
-    """Every column the wire shape of a claim needs, in one statement (see `claim_row`).
-
-    Built once per dialect: statements are immutable, and building this one per request cost
-    more than turning its 50 rows into JSON.
-    """
-    return (
-        select(
-            *Claim.__table__.columns,
-            _tags(dialect),
-            Source.name.label("source_name"),
-            Source.url.label("source_url"),
-            _label(Assignee).label("assignee_name"),
-            _label(ResolvedBy).label("resolved_by_name"),
-        )
-        .outerjoin(Source, Source.id == Claim.source_id)
-        .outerjoin(Assignee, Assignee.id == Claim.assignee_id)
-        .outerjoin(ResolvedBy, ResolvedBy.id == Claim.resolved_by_id)
-    )
-
-
 def build_select(query: ClaimQuery, dialect: str) -> Select[Any]:
     column, descending = SORTS[query.sort]
-    stmt = claim_select(dialect)
+    stmt = claim_documents()
     if query.statuses:
         stmt = stmt.where(Claim.status.in_(query.statuses))
     if query.tag:
@@ -194,7 +151,7 @@ def _shape(
     cache key instead of walking a new statement tree on every request.
     """
     column, descending = SORTS[sort]
-    stmt = claim_select(dialect)
+    stmt = claim_documents()
     if statuses:
         stmt = stmt.where(Claim.status.in_(bindparam("statuses", expanding=True)))
     if tag:
@@ -249,24 +206,17 @@ def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[s
     return stmt, {name: value for name, value in params.items() if value is not None}
 
 
-def list_claims(session: Session, query: ClaimQuery) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of claims as wire dicts, and the cursor of the next page (None on the last)."""
-    dialect = session.get_bind().dialect.name
+def list_claims(connection: Connection, query: ClaimQuery) -> tuple[list[str], str | None]:
+    """One page of claims as JSON texts, and the cursor of the next page (None on the last)."""
+    dialect = connection.dialect.name
     stmt, params = page_statement(query, dialect)
-    # Core execution on the session's connection: no ORM entities here, so the ORM's
+    # Core execution on a plain connection: no ORM entities here, so the ORM's
     # execution layer would only add overhead to the API's busiest read.
-    rows = session.connection().execute(stmt, params).mappings().all()
-    items = [claim_row(row, decode_tags(row["tags"], dialect)) for row in rows[: query.limit]]
+    docs = connection.execute(stmt, params).scalars().all()
     cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        column_name = query.sort.lstrip("-")
-        cursor = encode_cursor(query.sort, last[column_name], last["id"])
-    return items, cursor
-
-
-def decode_tags(tags: Any, dialect: str) -> list[str]:
-    """The tags column of `claim_select`: an array on PostgreSQL, JSON text on SQLite."""
-    if dialect != "postgresql":
-        tags = json.loads(tags) if tags else []
-    return sorted(tags or [])
+    if len(docs) > query.limit:
+        # The sort value and id of the page's last claim, as its document has them.
+        last = json.loads(docs[query.limit - 1])
+        value = datetime.fromisoformat(last[query.sort.lstrip("-")])
+        cursor = encode_cursor(query.sort, value, last["id"])
+    return docs[: query.limit], cursor

@@ -66,6 +66,7 @@ PROBLEM_TITLES = {
     415: "Unsupported media type",
     422: "The request is invalid",
     428: "If-Match is required",
+    429: "Too many requests with a refused token from this address; retry after Retry-After",
     503: "The database is unreachable for the moment; nothing was changed, retry later",
 }
 RETRY_AFTER = {
@@ -104,7 +105,7 @@ def operation(
     all_replies = dict(replies)
     codes = set(errors) | {503}  # a database outage (the document itself is spared, but harmless)
     if scope is not None:
-        codes |= {401}
+        codes |= {401, 429}  # 429: refused tokens past API_AUTH_FAILURE_LIMIT (auth_limits)
     if scope == "write":
         codes |= {403}
     if params:
@@ -112,7 +113,7 @@ def operation(
     if body is not None:
         codes |= {413, 422}
     for code in sorted(codes):
-        reply_headers = RETRY_AFTER if code == 503 else {}
+        reply_headers = RETRY_AFTER if code in (429, 503) else {}
         all_replies.setdefault(
             code, Reply(PROBLEM_TITLES[code], media_type=PROBLEM, headers=reply_headers)
         )

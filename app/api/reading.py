@@ -1,6 +1,6 @@
 """Reading claims for responses: plain columns, not ORM objects.
 
-Read views run in autocommit on PostgreSQL (`app.db.read_only_session`).
+Read views run in autocommit on PostgreSQL (`app.db.read_connection`).
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
-from app.api.listing import claim_select, decode_tags
-from app.api.serialize import claim_row, day, instant
+from app.api.documents import ClaimDoc, claim_documents_with_ids
+from app.api.serialize import day, instant, json_text
 from app.claims import NotFound
 from app.models import Claim, Evidence, User
 
@@ -20,40 +21,36 @@ AddedBy = aliased(User, name="added_by")
 WithdrawnBy = aliased(User, name="withdrawn_by")
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
 @cache
-def _claim_by_id(dialect: str) -> Select[Any]:
-    """`claim_select` for one id, and whether the claim has any evidence at all: most claims
-    have none, and then the evidence statement is skipped (one round trip instead of two)."""
+def _claim_by_id() -> Select[Any]:
+    """`claim_documents_with_ids` for one id, and whether the claim has any evidence at all: most
+    claims have none, and then the evidence statement is skipped (one round trip, not two)."""
     has_evidence = exists().where(Evidence.claim_id == Claim.id).label("has_evidence")
-    return claim_select(dialect).add_columns(has_evidence).where(Claim.id == bindparam("claim_id"))
+    return (
+        claim_documents_with_ids()
+        .add_columns(has_evidence)
+        .where(Claim.id == bindparam("claim_id"))
+    )
 
 
-def read_claim(session: Session, claim_id: int, with_evidence: bool = True) -> dict[str, Any]:
+def read_claim(connection: Connection, claim_id: int) -> ClaimDoc:
     """The claim as the API shows it, with its evidence; NotFound when there is none."""
-    dialect = _dialect(session)
-    # Core execution on the session's connection: the statement selects no ORM entities, so
+    # Core execution on the connection: the statement selects no ORM entities, so
     # the ORM's execution layer would only add per-call overhead.
-    result = session.connection().execute(_claim_by_id(dialect), {"claim_id": claim_id})
-    row = result.mappings().one_or_none()
+    row = connection.execute(_claim_by_id(), {"claim_id": claim_id}).one_or_none()
     if row is None:
         raise NotFound(f"there is no claim {claim_id}")
-    data = claim_row(row, decode_tags(row["tags"], dialect))
-    if with_evidence:
-        data["evidence"] = read_evidence(session, claim_id) if row["has_evidence"] else []
-    return data
+    evidence = read_evidence(connection, claim_id) if row.has_evidence else []
+    return ClaimDoc(row.id, row.version, row.doc).with_field("evidence", json_text(evidence))
 
 
 def _person(user_id: int | None, name: str | None) -> dict[str, Any] | None:
     return {"id": user_id, "name": name} if user_id is not None else None
 
 
-def read_evidence(session: Session, claim_id: int) -> list[dict[str, Any]]:
+def read_evidence(connection: Connection, claim_id: int) -> list[dict[str, Any]]:
     """The claim's evidence, oldest first, withdrawn items included."""
-    rows = session.execute(
+    rows = connection.execute(
         select(
             *Evidence.__table__.columns,
             func.coalesce(func.nullif(AddedBy.name, ""), AddedBy.email).label("added_by_name"),

@@ -32,12 +32,18 @@ def record_event(
     """Append one event to the claim's history and bump the claim's version."""
     claim.version += 1
     claim.updated_at = now
-    event = ClaimEvent(
-        claim=claim,
-        kind=kind.value,
-        at=now,
-        actor_id=actor.id if actor else None,
-        data={key: wire_value(value) for key, value in data.items()},
-    )
+    event = ClaimEvent(claim=claim, **event_values(kind, actor, now, data))
     session.add(event)
     return event
+
+
+def event_values(
+    kind: EventKind, actor: User | None, now: datetime, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The columns of one event (but its claim), for the ORM or a Core insert."""
+    return {
+        "kind": kind.value,
+        "at": now,
+        "actor_id": actor.id if actor else None,
+        "data": {key: wire_value(value) for key, value in data.items()},
+    }

@@ -29,22 +29,19 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, bindparam, text
+from sqlalchemy import Integer, bindparam, column, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.claims.events import wire_value
+from app.claims.sqlfuncs import rfc3339
 from app.db import UTCDateTime
 from app.models import Claim
 
 DEFAULT_BATCH = 5_000
 
-# Python's isoformat drops the fraction when it is zero; the SQL mirrors that.
-_PG_WIRE_WINDOW_END = """
-    CASE WHEN extract(microseconds FROM window_end)::bigint % 1000000 = 0
-         THEN to_char(window_end AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-         ELSE to_char(window_end AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-    END
-"""
+# The window end as events keep it (`wire_value`): the API's RFC 3339 form, written by SQL.
+_PG_WIRE_WINDOW_END = str(rfc3339(column("window_end")).compile(dialect=postgresql.dialect()))
 
 _POSTGRES = text(
     f"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float
+from sqlalchemy import Float, String, Text, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -33,3 +33,109 @@ def _days_between_pg(element: days_between, compiler: SQLCompiler, **kw: Any) ->
 def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
     later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"(julianday({later}) - julianday({earlier}))"
+
+
+class rfc3339(FunctionElement[str]):
+    """An instant as the API writes it: RFC 3339 in UTC with `Z`, with the fraction only when
+    it is not zero — exactly `datetime.isoformat()` with `+00:00` written `Z`."""
+
+    type = String()
+    inherit_cache = True
+
+    def __init__(self, value: ColumnElement[Any]) -> None:
+        super().__init__(value)
+
+
+@compiles(rfc3339, "postgresql")
+def _rfc3339_pg(element: rfc3339, compiler: SQLCompiler, **kw: Any) -> str:
+    (value,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    utc = f"({value} AT TIME ZONE 'UTC')"
+    return (
+        f"CASE WHEN date_trunc('second', {value}) = {value}"
+        f' THEN to_char({utc}, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\')'
+        f' ELSE to_char({utc}, \'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\') END'
+    )
+
+
+@compiles(rfc3339, "sqlite")
+def _rfc3339_sqlite(element: rfc3339, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy stores an instant on SQLite as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC, see
+    # app.db.UTCDateTime); NULL stays NULL (|| with NULL is NULL).
+    (value,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return (
+        f"(substr({value}, 1, 10) || 'T' || substr({value}, 12, 8)"
+        f" || CASE WHEN substr({value}, 20) IN ('', '.000000') THEN '' ELSE substr({value}, 20) END"
+        " || 'Z')"
+    )
+
+
+class json_object(FunctionElement[str]):
+    """A JSON object from key/value pairs, keys in the order given (`json_build_object` on
+    PostgreSQL, `json_object` on SQLite). Keys are our own constants."""
+
+    type = String()
+    inherit_cache = True
+
+    def __init__(self, *pairs: Any) -> None:
+        args: list[Any] = []
+        for key, value in pairs:
+            args += [literal_column(f"'{key}'"), value]
+        super().__init__(*args)
+
+
+@compiles(json_object, "postgresql")
+def _json_object_pg(element: json_object, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_build_object({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_object, "sqlite")
+def _json_object_sqlite(element: json_object, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_object({compiler.process(element.clauses, **kw)})"
+
+
+class json_text(FunctionElement[str]):
+    """A JSON value as text, for the driver to hand over as it is (psycopg would parse `json`)."""
+
+    type = Text()
+    inherit_cache = True
+
+    def __init__(self, value: ColumnElement[Any]) -> None:
+        super().__init__(value)
+
+
+@compiles(json_text, "postgresql")
+def _json_text_pg(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+@compiles(json_text, "sqlite")
+def _json_text_sqlite(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+class claim_tags_json(FunctionElement[str]):
+    """A claim's tags as a JSON array in code point order (`sorted()` in Python)."""
+
+    type = String()
+    inherit_cache = True
+
+    def __init__(self, claim_id: ColumnElement[Any]) -> None:
+        super().__init__(claim_id)
+
+
+@compiles(claim_tags_json, "postgresql")
+def _claim_tags_json_pg(element: claim_tags_json, compiler: SQLCompiler, **kw: Any) -> str:
+    claim_id = compiler.process(element.clauses, **kw)
+    return (
+        'coalesce((SELECT json_agg(claim_tags.tag ORDER BY claim_tags.tag COLLATE "C")'
+        f" FROM claim_tags WHERE claim_tags.claim_id = {claim_id}), '[]'::json)"
+    )
+
+
+@compiles(claim_tags_json, "sqlite")
+def _claim_tags_json_sqlite(element: claim_tags_json, compiler: SQLCompiler, **kw: Any) -> str:
+    claim_id = compiler.process(element.clauses, **kw)
+    return (
+        "json((SELECT json_group_array(tag) FROM (SELECT claim_tags.tag AS tag FROM claim_tags"
+        f" WHERE claim_tags.claim_id = {claim_id} ORDER BY claim_tags.tag)))"
+    )

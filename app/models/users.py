@@ -90,8 +90,15 @@ class ApiToken(Base):
 
     def usable_at(self, now: datetime) -> bool:
         """Not revoked, not expired, and its user still active."""
-        if self.revoked_at is not None:
-            return False
-        if self.expires_at is not None and self.expires_at <= now:
-            return False
-        return self.user.active
+        return token_usable(self.revoked_at, self.expires_at, self.user.active, now)
+
+
+def token_usable(
+    revoked_at: datetime | None, expires_at: datetime | None, user_active: bool, now: datetime
+) -> bool:
+    """The rule for an API token: not revoked, not expired, and its user still active."""
+    if revoked_at is not None:
+        return False
+    if expires_at is not None and expires_at <= now:
+        return False
+    return user_active

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from app.accounts.tokens import find_usable_token
+from app.accounts.tokens import find_token_grant
 from app.claims import resolve_claim
 from app.claims.overdue import flag_overdue_claims
 from app.clock import utcnow
@@ -48,13 +48,13 @@ def test_an_api_token_is_shown_once_and_can_be_revoked(as_reviewer, reviewer, se
     assert response.status_code == 201
     secret = re.search(r'<code class="token" id="new-token">(cw_[^<]+)</code>', text(response))
     assert secret
-    assert find_usable_token(session, secret.group(1), utcnow()) is not None
+    assert find_token_grant(session.connection(), secret.group(1), utcnow()) is not None
     page = text(as_reviewer.get("/settings"))
     assert secret.group(1) not in page  # never shown again
     token_id = re.search(r"/settings/tokens/(\d+)/revoke", page).group(1)
     assert as_reviewer.post(f"/settings/tokens/{token_id}/revoke").status_code == 302
     session.expire_all()
-    assert find_usable_token(session, secret.group(1), utcnow()) is None
+    assert find_token_grant(session.connection(), secret.group(1), utcnow()) is None
 
 
 def test_someone_elses_token_cannot_be_revoked(as_reviewer, factory, session):

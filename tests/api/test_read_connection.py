@@ -1,0 +1,67 @@
+"""API reads as they run in production, on an engine of their own (not the tests' shared
+connection): on PostgreSQL a plain pooled connection in autocommit (`app.db.read_connection`),
+on SQLite the session's transaction. Either way the token's `last_used_at` is kept, nothing is
+left checked out of the pool, and a read after a write sees the write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import time_machine
+from flask import Flask
+from sqlalchemy import select
+
+from app import create_app
+from app.accounts.tokens import create_token
+from app.accounts.users import create_user
+from app.db import get_db, get_session
+from app.models import ApiToken
+from tests.conftest import NOW, app_config
+from tests.databases import backends, fresh_database
+
+
+@pytest.fixture(params=backends())
+def served(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[Flask, str]]:
+    with fresh_database(request.param, tmp_path) as url:
+        app = create_app(app_config(url, INSTANCE_PATH=str(tmp_path)))
+        with app.app_context():
+            session = get_session()
+            user = create_user(session, NOW, "reader@newsroom.example", "reviewer")
+            _, secret = create_token(session, user, NOW, "reads", "write")
+            session.commit()
+        yield app, secret
+        get_db(app).engine.dispose()
+
+
+def last_used(app: Flask) -> object:
+    with app.app_context():
+        return get_session().scalar(select(ApiToken.last_used_at))
+
+
+def test_reads_record_token_use_and_return_their_connections(served: tuple[Flask, str]) -> None:
+    app, secret = served
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {secret}"}
+    pool = get_db(app).engine.pool
+    with time_machine.travel(NOW, tick=False):
+        created = client.post(
+            "/api/v1/claims", headers=auth, json={"statement": "Read me", "expected_within": "P3W"}
+        )
+        assert created.status_code == 201, created.json
+        claim_id = created.json["id"]
+    assert last_used(app) == NOW
+
+    later = NOW + timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        listed = client.get("/api/v1/claims", headers=auth)
+        assert listed.status_code == 200
+        assert [item["id"] for item in listed.json["items"]] == [claim_id]
+        assert client.get(f"/api/v1/claims/{claim_id}", headers=auth).json["statement"] == "Read me"
+    assert last_used(app) == later  # committed by the read itself
+    assert pool.checkedout() == 0
+
+    refused = client.get("/api/v1/claims", headers={"Authorization": "Bearer cw_unknown"})
+    assert refused.status_code == 401
+    assert pool.checkedout() == 0
