@@ -35,7 +35,7 @@ def expected_order(made):
 
 def test_overdue_come_first_longest_overdue_first_then_pending_then_resolved(factory, session):
     made = build_desk(factory, session)
-    page = list_claims(session, ListFilters(), limit=50)
+    page = list_claims(session.connection(), ListFilters(), limit=50)
     assert [c.id for c in page.claims] == expected_order(made)
     assert page.next_cursor is None
 
@@ -45,7 +45,7 @@ def test_every_page_size_walks_the_same_order_exactly_once(factory, session):
     for size in (1, 2, 3, 4):
         seen, cursor = [], None
         while True:
-            page = list_claims(session, ListFilters(), cursor, limit=size)
+            page = list_claims(session.connection(), ListFilters(), cursor, limit=size)
             seen += [c.id for c in page.claims]
             if page.next_cursor is None:
                 break
@@ -55,22 +55,22 @@ def test_every_page_size_walks_the_same_order_exactly_once(factory, session):
 
 def test_filters_narrow_the_list(factory, session):
     made = build_desk(factory, session)
-    overdue = list_claims(session, ListFilters(statuses=frozenset({"overdue"})))
+    overdue = list_claims(session.connection(), ListFilters(statuses=frozenset({"overdue"})))
     assert {c.id for c in overdue.claims} == {
         made[n].id for n in ("late3", "late30", "late10", "late10b")
     }
     tagged = factory.claim(tags=["chips"], subject="Ascend chips")
-    by_tag = list_claims(session, ListFilters(tag="chips"))
+    by_tag = list_claims(session.connection(), ListFilters(tag="chips"))
     assert [c.id for c in by_tag.claims] == [tagged.id]
-    by_text = list_claims(session, ListFilters(q="ascend"))
+    by_text = list_claims(session.connection(), ListFilters(q="ascend"))
     assert [c.id for c in by_text.claims] == [tagged.id]
 
 
 def test_a_malformed_cursor_means_the_first_page(factory, session):
     build_desk(factory, session)
-    first = list_claims(session, ListFilters(), limit=3)
+    first = list_claims(session.connection(), ListFilters(), limit=3)
     for junk in ("", "abc", "9.1.1", "1.x.2", "1.99999999999999999999.1", "0.1.2147483648"):
-        assert [c.id for c in list_claims(session, ListFilters(), junk, 3).claims] == [
+        assert [c.id for c in list_claims(session.connection(), ListFilters(), junk, 3).claims] == [
             c.id for c in first.claims
         ]
 

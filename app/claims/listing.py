@@ -28,7 +28,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -285,23 +284,22 @@ def _group_page(
 SOURCE_NAME = select(Source.name).where(Source.id == bindparam("source_id"))
 
 
-def source_name(session: Session, source_id: int) -> str | None:
+def source_name(connection: Connection, source_id: int) -> str | None:
     """The name of the source the list is filtered by (None if there is no such source)."""
-    return session.connection().execute(SOURCE_NAME, {"source_id": source_id}).scalar()
+    return connection.execute(SOURCE_NAME, {"source_id": source_id}).scalar()
 
 
 def list_claims(
-    session: Session, filters: ListFilters, cursor: str | None = None, limit: int = 50
+    connection: Connection, filters: ListFilters, cursor: str | None = None, limit: int = 50
 ) -> ClaimPage:
     """One page of the claim list and the cursor of the next page (None on the last).
 
-    Usually one query: one group fills the page, tags and names come with it.
+    Usually one query: one group fills the page, tags and names come with it. Core on a
+    connection (a session's, or a plain one in autocommit): the rows are plain tuples, and the
+    ORM's execution layer would only add overhead to the busiest page of the web app.
     """
     limit = max(1, min(limit, MAX_LIMIT))
     after = Cursor.decode(cursor)
-    # Core on the session's connection: the rows are plain tuples, and the ORM's execution
-    # layer would only add overhead to the busiest page of the web app.
-    connection = session.connection()
     rows: list[tuple[int, ListedClaim]] = []
     for group in range(after.group if after else 0, len(GROUPS)):
         start = after if after and after.group == group else None

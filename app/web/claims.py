@@ -13,7 +13,7 @@ from app.claims.checks import CONTROL
 from app.claims.listing import MAX_ID, ListFilters, list_claims, source_name
 from app.claims.stats import status_counts
 from app.clock import utcnow
-from app.db import get_session, read_only
+from app.db import get_session, read_connection
 from app.models import Claim, ClaimStatus
 from app.web.auth import actor, reviewer_required
 from app.web.blueprints import web_blueprint
@@ -21,7 +21,7 @@ from app.web.claim_page import load_claim, render_claim_page
 from app.web.claim_rows import rows_html
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
-from app.web.signed_in import status_counts_read, with_status_counts
+from app.web.signed_in import read_page, status_counts_read
 from app.web.templating import link
 from app.web.timefmt import viewer_zone
 
@@ -44,20 +44,19 @@ def list_filters() -> ListFilters:
 
 
 @bp.get("")
-@read_only
-@with_status_counts
+@read_page(with_status_counts=True)
 @login_required
 def index() -> str:
     """Every claim, overdue first (longest overdue first), with counts per status."""
     filters = list_filters()
-    session = get_session()
-    page = list_claims(session, filters, request.args.get("cursor"), PAGE_SIZE)
-    source = source_name(session, filters.source_id) if filters.source_id else None
+    connection = read_connection()
+    page = list_claims(connection, filters, request.args.get("cursor"), PAGE_SIZE)
+    source = source_name(connection, filters.source_id) if filters.source_id else None
     # Links are built once, not per row: url_for is the costliest call of a 50-row page.
     here = link("claims.index")
     counts = status_counts_read()
     if counts is None:
-        counts = status_counts(session)
+        counts = status_counts(connection)
     return render_template(
         "claims/index.html",
         page=page,

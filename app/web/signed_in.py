@@ -18,7 +18,7 @@ from flask_login import UserMixin
 from sqlalchemy import bindparam, select, true
 
 from app.claims.stats import counts_by_status
-from app.db import get_session
+from app.db import get_session, read_connection
 from app.models import ClaimStatusCount, User
 from app.models.users import AccountRules
 
@@ -67,17 +67,23 @@ CURRENT_ACCOUNT_AND_COUNTS = (
 )
 
 
-def with_status_counts(view: Callable[P, R]) -> Callable[P, R]:
-    """A page that shows the counts per status: they are read in the same statement as the
-    signed-in user (one round trip less); `status_counts_read()` has them. Put it outside
-    `login_required`, whose user lookup is the statement."""
+def read_page(*, with_status_counts: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A page that changes nothing: the signed-in user is read through `read_connection()`
+    (on PostgreSQL a pooled connection in autocommit, no ORM session), where the view reads
+    too. `with_status_counts`: the counts per status come in the same statement as the user
+    (one round trip less); `status_counts_read()` has them. Put it outside `login_required`,
+    whose user lookup is that statement."""
 
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        g.read_status_counts = True
-        return view(*args, **kwargs)
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            g.read_page = True
+            g.read_status_counts = with_status_counts
+            return view(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
 def status_counts_read() -> dict[str, int] | None:
@@ -87,7 +93,7 @@ def status_counts_read() -> dict[str, int] | None:
 
 def current_account(user_id: int, session_token: str) -> Account | None:
     """The account whose session this is, if that session is still current."""
-    connection = get_session().connection()
+    connection = read_connection() if g.get("read_page") else get_session().connection()
     values = {"user_id": user_id, "session_token": session_token}
     if not g.get("read_status_counts"):
         row = connection.execute(CURRENT_ACCOUNT, values).first()
