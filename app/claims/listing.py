@@ -278,7 +278,7 @@ def _group_page(
     values = _filter_values(filters)
     if after is not None:
         values["after_end"], values["after_id"] = after.window_end, after.id
-    return list(map(ListedClaim._make, connection.execute(statement, values)))
+    return list(map(ListedClaim._make, connection.execute(statement, values).all()))
 
 
 SOURCE_NAME = select(Source.name).where(Source.id == bindparam("source_id"))
