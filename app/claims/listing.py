@@ -186,8 +186,8 @@ def group_statement(
 ) -> Select:
     """Up to `limit` claims of one group for one shape of filters; values as bind parameters.
 
-    Built once per shape (a few dozen occur): building it was a third of the page's work,
-    and a statement used again finds its compiled SQL by its memoized cache key. The limit
+    Built once per shape (a few dozen occur): built per request, it cost more than running
+    it, and a statement used again finds its compiled SQL by its memoized cache key. The limit
     is SQL text: as a parameter, PostgreSQL's plan for the prepared statement could not know
     it and planned the query afresh on every execution.
     """

@@ -136,4 +136,7 @@ class SignedIn(UserMixin):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):  # not an account attribute (and no recursion before init)
             raise AttributeError(name)
-        return getattr(self._current(), name)
+        current = self._current()
+        if current is not self._user and not hasattr(Account, name):
+            current = self.user  # something the light copy does not read: the ORM row has it
+        return getattr(current, name)

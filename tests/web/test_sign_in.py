@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.accounts.users import set_active
+from app.web.signed_in import SignedIn, current_account
 from tests.web.conftest import PASSWORD
 
 
@@ -119,3 +120,24 @@ def test_pages_after_sign_in_leave_the_session_cookie_as_it_is(browser, reviewer
     assert page.status_code == 200
     assert 'name="csrf_token"' in page.get_data(as_text=True)
     assert "Set-Cookie" not in page.headers
+
+
+def test_the_signed_in_user_reads_columns_beyond_its_light_copy_from_the_user_row(
+    app, reviewer, session
+):
+    session.commit()
+    account = current_account_of(app, reviewer)
+    with app.test_request_context():
+        signed_in = SignedIn(account)
+        assert (signed_in.label, signed_in.can_write, signed_in.is_admin) == (
+            "Rita Reviewer", True, False
+        )  # fmt: skip
+        assert signed_in.digest_hour == reviewer.digest_hour  # not in the light copy
+        assert signed_in.user.id == reviewer.id
+
+
+def current_account_of(app, user):
+    with app.test_request_context():
+        account = current_account(user.id, user.session_token)
+    assert account is not None
+    return account
