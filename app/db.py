@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
@@ -190,19 +188,3 @@ def read_connection() -> Connection:
             g.db_read_connection_own = True
         g.db_read_connection = connection
     return connection
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def read_only(view: Callable[P, R]) -> Callable[P, R]:
-    """A view that only reads (see `read_only_session`); put it outside `login_required`,
-    whose user lookup is the first statement."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        read_only_session()
-        return view(*args, **kwargs)
-
-    return wrapper

