@@ -7,6 +7,7 @@ Throughput cases use 8 connections; the first-page / deep-page latency cases use
 connection, so that latency is the request's own time rather than time in a queue.
 
 Usage: scripts/bench api [--rounds N] [--duration SECONDS] [--profile-only]
+                        [--gunicorn bench|production]
 Environment: BENCH_DATABASE_URL (default: the local PostgreSQL, database cw_bench_api).
 """
 
@@ -34,8 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 WRK_DIR = ROOT / "bench" / "wrk"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_api"
 OUR_PORT, BARE_PORT = 8601, 8602
-# An explicit config file, so the project's gunicorn.conf.py (access log on) is not read.
-GUNICORN = ["--config", "bench/gunicorn_conf.py"]
+# An explicit config file, so the project's gunicorn.conf.py (access log on) is not read:
+# "bench" is 2 sync workers, one per core; "production" the shipped settings, no access log.
+GUNICORN_CONFIGS = {"bench": "bench/gunicorn_conf.py", "production": "bench/gunicorn_production.py"}
+GUNICORN = ["--config", GUNICORN_CONFIGS["bench"]]
 LIST_QUERY = "/api/v1/claims?status=pending&limit=50"
 
 
@@ -214,7 +217,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--profile-only", action="store_true")
+    parser.add_argument("--gunicorn", choices=sorted(GUNICORN_CONFIGS), default="bench")
     args = parser.parse_args()
+    GUNICORN[1] = GUNICORN_CONFIGS[args.gunicorn]
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     seed(url)
     if not args.profile_only:
