@@ -6,10 +6,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import Any
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -67,22 +65,25 @@ class TokenGrant:
     last_used_at: datetime | None
 
 
-@cache
-def _grant_statement() -> Select[Any]:
-    # Built once, so SQLAlchemy finds its compiled form by the memoized cache key.
-    return (
-        select(
-            ApiToken.id,
-            ApiToken.scope,
-            ApiToken.user_id,
-            ApiToken.expires_at,
-            ApiToken.revoked_at,
-            ApiToken.last_used_at,
-            User.active,
-        )
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == bindparam("token_hash"))
-    )
+# What a token check reads of the token; statements built once, so SQLAlchemy finds their
+# compiled form by the memoized cache key.
+_GRANT_COLUMNS = (
+    ApiToken.id,
+    ApiToken.scope,
+    ApiToken.expires_at,
+    ApiToken.revoked_at,
+    ApiToken.last_used_at,
+)
+_GRANT = (
+    select(*_GRANT_COLUMNS, ApiToken.user_id, User.active)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+_GRANT_AND_USER = (
+    select(User, *_GRANT_COLUMNS)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
 
 
 def find_token_grant(connection: Connection, secret: str, now: datetime) -> TokenGrant | None:
@@ -91,26 +92,10 @@ def find_token_grant(connection: Connection, secret: str, now: datetime) -> Toke
     and its user as ORM objects (docs/benchmarks.md, "api")."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    row = connection.execute(_grant_statement(), {"token_hash": hash_token(secret)}).one_or_none()
+    row = connection.execute(_GRANT, {"token_hash": hash_token(secret)}).one_or_none()
     if row is None or not token_usable(row.revoked_at, row.expires_at, row.active, now):
         return None
     return TokenGrant(row.id, row.scope, row.user_id, row.expires_at, row.last_used_at)
-
-
-@cache
-def _grant_and_user_statement() -> Select[Any]:
-    return (
-        select(
-            User,
-            ApiToken.id,
-            ApiToken.scope,
-            ApiToken.expires_at,
-            ApiToken.revoked_at,
-            ApiToken.last_used_at,
-        )
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == bindparam("token_hash"))
-    )
 
 
 def find_token_user(session: Session, secret: str, now: datetime) -> tuple[TokenGrant, User] | None:
@@ -118,9 +103,7 @@ def find_token_user(session: Session, secret: str, now: datetime) -> tuple[Token
     same statement: for writes."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    row = session.execute(
-        _grant_and_user_statement(), {"token_hash": hash_token(secret)}
-    ).one_or_none()
+    row = session.execute(_GRANT_AND_USER, {"token_hash": hash_token(secret)}).one_or_none()
     if row is None or not token_usable(row.revoked_at, row.expires_at, row.User.active, now):
         return None
     user = row.User
