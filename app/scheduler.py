@@ -28,10 +28,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from app.clock import utcnow
+from app.db import database_unavailable
 from app.digests.job import run_digest_pass
 from app.sweep import run_sweep
 
 log = logging.getLogger("claimwatch.scheduler")
+# A run that failed because the database was away is tried again this soon, not a whole
+# interval later (the sweep's default interval is 5 minutes): the scheduler is back to work
+# within seconds of the database.
+RETRY_AFTER_OUTAGE = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -52,18 +57,38 @@ def scheduled_jobs(app: Flask) -> list[ScheduledJob]:
     ]
 
 
-def run_job(app: Flask, job: ScheduledJob) -> None:
+def run_job(
+    app: Flask, job: ScheduledJob, reschedule: Callable[[datetime], object] | None = None
+) -> None:
     """One run of `job`: logged with its result and duration; a failure is logged, not raised,
-    so a database that is down costs this run only and the next run starts afresh."""
+    so a database that is down costs this run only. When the database was unavailable,
+    `reschedule` (given by the scheduler) moves the job's next run to RETRY_AFTER_OUTAGE from
+    now, if that is sooner than its interval."""
     started = time.perf_counter()
     try:
         result = job.run(app, utcnow())
-    except Exception:
+    except Exception as exc:
         elapsed = (time.perf_counter() - started) * 1000
-        log.exception("%s: failed after %.0f ms; the next run will retry", job.name, elapsed)
+        retry = (
+            reschedule is not None
+            and database_unavailable(exc)
+            and job.interval > RETRY_AFTER_OUTAGE
+        )
+        when = f"in {RETRY_AFTER_OUTAGE.total_seconds():.0f} s" if retry else "at the next run"
+        log.exception("%s: failed after %.0f ms; will retry %s", job.name, elapsed, when)
+        if retry:
+            assert reschedule is not None
+            reschedule(utcnow() + RETRY_AFTER_OUTAGE)
         return
     elapsed = (time.perf_counter() - started) * 1000
     log.info("%s: %s in %.0f ms", job.name, job.done.format(result), elapsed)
+
+
+def _rescheduler(scheduler: BlockingScheduler, job_id: str) -> Callable[[datetime], object]:
+    def reschedule(when: datetime) -> object:
+        return scheduler.modify_job(job_id, next_run_time=when)
+
+    return reschedule
 
 
 def build_scheduler(app: Flask, jobs: list[ScheduledJob] | None = None) -> BlockingScheduler:
@@ -80,7 +105,7 @@ def build_scheduler(app: Flask, jobs: list[ScheduledJob] | None = None) -> Block
         scheduler.add_job(
             run_job,
             IntervalTrigger(seconds=seconds, timezone=UTC),
-            args=(app, job),
+            args=(app, job, _rescheduler(scheduler, job.name)),
             id=job.name,
             name=job.name,
             next_run_time=utcnow(),

@@ -205,3 +205,46 @@ def test_the_scheduler_process_outlives_an_outage_and_stops_cleanly_on_a_signal(
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+class Rescheduled:
+    def __init__(self) -> None:
+        self.times: list[datetime] = []
+
+    def __call__(self, when: datetime) -> None:
+        self.times.append(when)
+
+
+def test_a_run_that_met_no_database_is_retried_within_seconds_not_a_whole_interval_later(app):
+    from sqlalchemy.exc import OperationalError
+
+    from app.scheduler import RETRY_AFTER_OUTAGE, ScheduledJob
+
+    def unreachable(_app, _now):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    def broken(_app, _now):
+        raise ValueError("a bug, not an outage")
+
+    reschedule = Rescheduled()
+    with time_machine.travel(NOW, tick=False):
+        run_job(app, ScheduledJob("sweep", unreachable, timedelta(minutes=5)), reschedule)
+        run_job(app, ScheduledJob("sweep", broken, timedelta(minutes=5)), reschedule)
+        run_job(app, ScheduledJob("fast", unreachable, timedelta(seconds=2)), reschedule)
+    # Only the outage, and only where the retry comes sooner than the interval.
+    assert reschedule.times == [NOW + RETRY_AFTER_OUTAGE]
+
+
+def test_the_scheduler_moves_a_failed_jobs_next_run_forward(app):
+    from sqlalchemy.exc import OperationalError
+
+    from app.scheduler import RETRY_AFTER_OUTAGE, ScheduledJob
+
+    def unreachable(_app, _now):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    scheduler = build_scheduler(app, [ScheduledJob("sweep", unreachable, timedelta(minutes=5))])
+    [job] = scheduler.get_jobs()
+    with time_machine.travel(NOW, tick=False):
+        job.func(*job.args)
+    assert scheduler.get_job("sweep").next_run_time == NOW + RETRY_AFTER_OUTAGE
