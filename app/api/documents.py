@@ -3,7 +3,7 @@
 The claim's wire shape is defined here once, as one SQL expression (`json_build_object` on
 PostgreSQL, `json_object` on SQLite). The database writes each claim's JSON in C while it reads
 the row; Python only joins the texts. Turning 50 rows into dicts and then into JSON in Python
-cost about four times the rest of a list request (docs/benchmarks.md, "api").
+cost about half of a list request's CPU (docs/benchmarks.md, "api").
 """
 
 from __future__ import annotations
