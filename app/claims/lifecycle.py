@@ -50,7 +50,7 @@ def insert_claim(session: Session, actor: User, now: datetime, values: Mapping[s
     """`create_claim` without loading the new claim back: returns its id.
 
     Three Core inserts (claim, tags, event) instead of the ORM's unit of work, which cost
-    twice the rest of a `POST /claims` (docs/benchmarks.md, "api").
+    about half of a `POST /claims` (docs/benchmarks.md, "api").
     """
     require_writer(actor)
     clean = clean_new_claim(values, now.date())
