@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.api import bp
 from app.api.auth import authenticate, authenticate_writer
@@ -29,6 +28,7 @@ from app.claims import (
     reopen_claim,
     resolve_claim,
 )
+from app.claims.events import claim_history
 from app.clock import utcnow
 from app.db import get_session, read_only_session
 from app.models import Claim, ClaimEvent, EventKind, TokenScope
@@ -165,10 +165,4 @@ def events_view(claim_id: int) -> Response:
     authenticate(utcnow(), TokenScope.READ)
     if session.get(Claim, claim_id) is None:
         raise NotFound(f"there is no claim {claim_id}")
-    events = session.scalars(
-        select(ClaimEvent)
-        .options(joinedload(ClaimEvent.actor))
-        .where(ClaimEvent.claim_id == claim_id)
-        .order_by(ClaimEvent.id)
-    ).all()
-    return jsonify(items=[event_json(e) for e in events])
+    return jsonify(items=[event_json(e) for e in claim_history(session, claim_id)])

@@ -17,21 +17,17 @@ from sqlalchemy.orm import aliased
 
 from app.claims.sqlfuncs import claim_tags_json, json_object, json_text, rfc3339
 from app.models import Claim, Source, User
+from app.models.users import label_sql
 
 Assignee = aliased(User, name="assignee")
 ResolvedBy = aliased(User, name="resolved_by")
 EMPTY = literal_column("''")  # a constant, not a bind parameter
 
 
-def user_label(user: Any) -> ColumnElement[str]:
-    """A person as the API names them: their name, or their e-mail when they have none."""
-    return func.coalesce(func.nullif(user.name, EMPTY), user.email)
-
-
 def _person(user: Any, user_id: ColumnElement[Any]) -> ColumnElement[Any]:
     return case(
         (user_id.is_(None), null()),
-        else_=json_object(("id", user.id), ("name", user_label(user))),
+        else_=json_object(("id", user.id), ("name", label_sql(user))),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -16,6 +16,7 @@ from app.api.documents import ClaimDoc, claim_documents_with_ids
 from app.api.serialize import day, instant, json_text
 from app.claims import NotFound
 from app.models import Claim, Evidence, User
+from app.models.users import label_sql
 
 AddedBy = aliased(User, name="added_by")
 WithdrawnBy = aliased(User, name="withdrawn_by")
@@ -53,10 +54,8 @@ def read_evidence(connection: Connection, claim_id: int) -> list[dict[str, Any]]
     rows = connection.execute(
         select(
             *Evidence.__table__.columns,
-            func.coalesce(func.nullif(AddedBy.name, ""), AddedBy.email).label("added_by_name"),
-            func.coalesce(func.nullif(WithdrawnBy.name, ""), WithdrawnBy.email).label(
-                "withdrawn_by_name"
-            ),
+            label_sql(AddedBy).label("added_by_name"),
+            label_sql(WithdrawnBy).label("withdrawn_by_name"),
         )
         .outerjoin(AddedBy, AddedBy.id == Evidence.added_by_id)
         .outerjoin(WithdrawnBy, WithdrawnBy.id == Evidence.withdrawn_by_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from app.models import Claim, ClaimEvent, EventKind, User
 
@@ -47,3 +48,15 @@ def event_values(
         "actor_id": actor.id if actor else None,
         "data": {key: wire_value(value) for key, value in data.items()},
     }
+
+
+def claim_history(session: Session, claim_id: int) -> list[ClaimEvent]:
+    """The claim's events, oldest first, each with its actor loaded (the timeline)."""
+    return list(
+        session.scalars(
+            select(ClaimEvent)
+            .options(joinedload(ClaimEvent.actor))
+            .where(ClaimEvent.claim_id == claim_id)
+            .order_by(ClaimEvent.id)
+        )
+    )

@@ -33,6 +33,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app.db import UTCDateTime
 from app.models import Claim, ClaimStatus, ClaimTag, Source, User
+from app.models.users import label_sql
 
 
 class tag_list(FunctionElement[str]):
@@ -218,7 +219,6 @@ def group_statement(
         if ascending
         else (page.c.window_end.desc(), page.c.id.desc())
     )
-    label = func.coalesce(func.nullif(User.name, ""), User.email)
     # Names and tags are looked up for the page's rows only, after the limit.
     return (
         select(
@@ -229,7 +229,7 @@ def group_statement(
             page.c.window_end,
             page.c.source_id,
             Source.name,
-            label,
+            label_sql(User),
             tag_list(page.c.id),
         )
         .select_from(page)

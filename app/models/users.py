@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime
@@ -35,6 +45,11 @@ class AccountRules:
     @property
     def label(self) -> str:
         return self.name or self.email
+
+
+def label_sql(user: Any) -> ColumnElement[str]:
+    """`AccountRules.label` in SQL, for `User` or an alias of it: the name, or the e-mail."""
+    return func.coalesce(func.nullif(user.name, literal_column("''")), user.email)
 
 
 class User(AccountRules, Base):
