@@ -15,7 +15,7 @@ from app.api.params import expected_version, json_body, parse_body
 from app.api.reading import read_claim
 from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
-from app.api.serialize import etag, json_response, json_text
+from app.api.serialize import dumps, etag, json_response
 from app.claims import NotFound, edit_claim
 from app.claims.lifecycle import insert_claim
 from app.clock import utcnow
@@ -86,7 +86,7 @@ def load_claim(claim_id: int) -> Claim:
 
 def claim_response(doc: ClaimDoc, status: int = 200) -> Response:
     """A claim's JSON with its ETag."""
-    response = json_response(doc.json, status)
+    response = json_response(dumps(doc.body), status)
     response.headers["ETag"] = etag(doc.id, doc.version)
     return response
 
@@ -113,7 +113,7 @@ def list_claims_view() -> Response:
     connection = read_connection()
     authenticate(utcnow(), TokenScope.READ)
     items, cursor = list_claims(connection, parse_query(request.args))
-    response = json_response(f'{{"items":[{",".join(items)}],"next":{json_text(cursor)}}}')
+    response = json_response(dumps({"items": items, "next": cursor}))
     if cursor:
         response.headers["Link"] = next_link(cursor)
     return response

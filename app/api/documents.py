@@ -1,9 +1,12 @@
-"""A claim's JSON as the API sends it, written by the database.
+"""A claim's JSON as the API sends it, defined once.
 
-The claim's wire shape is defined here once, as one SQL expression (`json_build_object` on
-PostgreSQL, `json_object` on SQLite). The database writes each claim's JSON in C while it reads
-the row; Python only joins the texts. Turning 50 rows into dicts and then into JSON in Python
-cost about half of a list request's CPU (docs/benchmarks.md, "api").
+The database hands over plain columns (`CLAIM_COLUMNS`, no ORM objects, no per-value type
+processing: instants come as naive UTC datetimes, a claim's tags as JSON text); `claim_body`
+shapes one row into the wire format and orjson writes it (`app.api.serialize.dumps`).
+
+Why this way: letting PostgreSQL write each claim's JSON (`json_build_object`, `to_char` for
+every instant) cost more of its CPU than the rest of a list request's statement, and the ORM
+or per-value type processors cost as much again in Python (docs/benchmarks.md, "api").
 """
 
 from __future__ import annotations
@@ -12,101 +15,150 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal_column, null, select
+from orjson import Fragment
+from sqlalchemy import ColumnElement, DateTime, Select, select, type_coerce
 from sqlalchemy.orm import aliased
 
-from app.claims.sqlfuncs import claim_tags_json, json_object, json_text, rfc3339
+from app.claims.sqlfuncs import claim_tags_json, json_text, utc_naive
 from app.models import Claim, Source, User
 from app.models.users import label_sql
 
 Assignee = aliased(User, name="assignee")
 ResolvedBy = aliased(User, name="resolved_by")
-EMPTY = literal_column("''")  # a constant, not a bind parameter
 
 
-def _person(user: Any, user_id: ColumnElement[Any]) -> ColumnElement[Any]:
-    return case(
-        (user_id.is_(None), null()),
-        else_=json_object(("id", user.id), ("name", label_sql(user))),
-    )
+def _instant(column: Any) -> ColumnElement[Any]:
+    return type_coerce(utc_naive(column), DateTime()).label(column.key)
 
 
-def claim_document() -> ColumnElement[Any]:
-    """The JSON of one claim (the `Claim` schema of the OpenAPI document) from `claims`
-    joined to `sources`, `assignee` and `resolved_by` (see `claim_documents`)."""
+def claim_columns() -> tuple[ColumnElement[Any], ...]:
+    """What a claim's document is made of, in the order `claim_body` unpacks it."""
     c = Claim
-    return json_object(
-        ("id", c.id),
-        ("statement", c.statement),
-        ("subject", c.subject),
-        ("details", c.details),
-        ("tags", claim_tags_json(c.id)),
-        ("claimant", c.claimant),
-        (
-            "source",
-            case(
-                (c.source_id.is_(None), null()),
-                else_=json_object(("id", Source.id), ("name", Source.name), ("url", Source.url)),
-            ),
-        ),
-        ("first_seen_url", c.first_seen_url),
-        ("claimed_on", c.claimed_on),
-        ("window_start", rfc3339(c.window_start)),
-        ("window_end", rfc3339(c.window_end)),
-        ("status", c.status),
-        ("flagged_at", rfc3339(c.flagged_at)),
-        ("extensions", c.extensions),
-        ("assignee", _person(Assignee, c.assignee_id)),
-        (
-            "resolution",
-            case(
-                (c.resolved_at.is_(None), null()),
-                else_=json_object(
-                    ("outcome", c.status),
-                    ("note", func.coalesce(c.resolution_note, EMPTY)),
-                    ("known_at", rfc3339(c.known_at)),
-                    ("resolved_at", rfc3339(c.resolved_at)),
-                    ("resolved_by", _person(ResolvedBy, c.resolved_by_id)),
-                ),
-            ),
-        ),
-        ("version", c.version),
-        ("created_at", rfc3339(c.created_at)),
-        ("updated_at", rfc3339(c.updated_at)),
+    return (
+        c.id,
+        c.statement,
+        c.subject,
+        c.details,
+        json_text(claim_tags_json(c.id)).label("tags"),
+        c.claimant,
+        c.source_id,
+        Source.name.label("source_name"),
+        Source.url.label("source_url"),
+        c.first_seen_url,
+        c.claimed_on,
+        _instant(c.window_start),
+        _instant(c.window_end),
+        c.status,
+        _instant(c.flagged_at),
+        c.extensions,
+        c.assignee_id,
+        label_sql(Assignee).label("assignee_name"),
+        c.resolution_note,
+        _instant(c.known_at),
+        _instant(c.resolved_at),
+        c.resolved_by_id,
+        label_sql(ResolvedBy).label("resolved_by_name"),
+        c.version,
+        _instant(c.created_at),
+        _instant(c.updated_at),
     )
+
+
+# Positions in `claim_columns` that other code reads (the list's cursor, the ETag).
+ID, WINDOW_END, VERSION, CREATED_AT = 0, 12, 23, 24
+
+
+def _person(user_id: int | None, name: str | None) -> dict[str, Any] | None:
+    return None if user_id is None else {"id": user_id, "name": name}
+
+
+def claim_body(row: Any) -> dict[str, Any]:
+    """One claim as the `Claim` schema of the OpenAPI document, from a row of
+    `claim_columns` (values as orjson writes them: instants are naive UTC)."""
+    (
+        claim_id,
+        statement,
+        subject,
+        details,
+        tags,
+        claimant,
+        source_id,
+        source_name,
+        source_url,
+        first_seen_url,
+        claimed_on,
+        window_start,
+        window_end,
+        status,
+        flagged_at,
+        extensions,
+        assignee_id,
+        assignee_name,
+        resolution_note,
+        known_at,
+        resolved_at,
+        resolved_by_id,
+        resolved_by_name,
+        version,
+        created_at,
+        updated_at,
+    ) = row
+    return {
+        "id": claim_id,
+        "statement": statement,
+        "subject": subject,
+        "details": details,
+        "tags": Fragment(tags) if isinstance(tags, str) else tags,
+        "claimant": claimant,
+        "source": None
+        if source_id is None
+        else {"id": source_id, "name": source_name, "url": source_url},
+        "first_seen_url": first_seen_url,
+        "claimed_on": claimed_on,
+        "window_start": window_start,
+        "window_end": window_end,
+        "status": status,
+        "flagged_at": flagged_at,
+        "extensions": extensions,
+        "assignee": _person(assignee_id, assignee_name),
+        "resolution": None
+        if resolved_at is None
+        else {
+            "outcome": status,
+            "note": resolution_note or "",
+            "known_at": known_at,
+            "resolved_at": resolved_at,
+            "resolved_by": _person(resolved_by_id, resolved_by_name),
+        },
+        "version": version,
+        "created_at": created_at,
+        "updated_at": updated_at,
+    }
 
 
 @cache
-def claim_documents() -> Select[Any]:
-    """Each claim's JSON text (`doc`), and nothing else: a list's cursor is read from its last
-    document, so no other column is converted for every row (see `claim_documents_with_ids`).
+def claim_rows() -> Select[Any]:
+    """`claim_columns` from `claims` joined to its source and people; add the filters.
 
     Built once: statements are immutable, and SQLAlchemy finds the compiled form of a reused
     statement by its memoized cache key.
     """
     return (
-        select(json_text(claim_document()).label("doc"))
+        select(*claim_columns())
         .outerjoin(Source, Source.id == Claim.source_id)
         .outerjoin(Assignee, Assignee.id == Claim.assignee_id)
         .outerjoin(ResolvedBy, ResolvedBy.id == Claim.resolved_by_id)
     )
 
 
-@cache
-def claim_documents_with_ids() -> Select[Any]:
-    """`claim_documents` with each claim's id and version (what an ETag is made of)."""
-    return claim_documents().add_columns(Claim.id, Claim.version)
-
-
 @dataclass(frozen=True)
 class ClaimDoc:
-    """One claim's JSON text, and what its ETag is made of."""
+    """One claim's document, and what its ETag is made of."""
 
     id: int
     version: int
-    json: str
+    body: dict[str, Any]
 
-    def with_field(self, name: str, value_json: str) -> ClaimDoc:
-        """The document with one more field (its value already JSON) at the end."""
-        assert self.json.endswith("}")
-        return ClaimDoc(self.id, self.version, f'{self.json[:-1]}, "{name}" : {value_json}}}')
+    @classmethod
+    def from_row(cls, row: Any) -> ClaimDoc:
+        return cls(row[ID], row[VERSION], claim_body(row))

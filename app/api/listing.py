@@ -1,14 +1,13 @@
 """`GET /claims`: filters, sorts and keyset pagination as one Core query.
 
-The list reads each claim's JSON as the database writes it (`app.api.documents`), not ORM
-objects or rows turned into dicts (docs/benchmarks.md, "api").
+The list reads each claim as the plain columns of `app.api.documents`, not ORM objects
+(docs/benchmarks.md, "api").
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from app.api.documents import claim_documents
+from app.api.documents import CREATED_AT, ID, WINDOW_END, claim_body, claim_rows
 from app.api.pagination import decode_cursor, encode_cursor, parse_limit
 from app.api.search import text_match
 from app.claims.checks import CONTROL
@@ -109,7 +108,7 @@ def parse_query(args: Any) -> ClaimQuery:
 
 def build_select(query: ClaimQuery, dialect: str) -> Select[Any]:
     column, descending = SORTS[query.sort]
-    stmt = claim_documents()
+    stmt = claim_rows()
     if query.statuses:
         stmt = stmt.where(Claim.status.in_(query.statuses))
     if query.tag:
@@ -154,7 +153,7 @@ def _shape(
     cache key instead of walking a new statement tree on every request.
     """
     column, descending = SORTS[sort]
-    stmt = claim_documents()
+    stmt = claim_rows()
     if statuses:
         stmt = stmt.where(Claim.status.in_(bindparam("statuses", expanding=True)))
     if tag:
@@ -211,17 +210,22 @@ def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[s
     return stmt, {name: value for name, value in params.items() if value is not None}
 
 
-def list_claims(connection: Connection, query: ClaimQuery) -> tuple[list[str], str | None]:
-    """One page of claims as JSON texts, and the cursor of the next page (None on the last)."""
+SORT_POSITIONS = {"window_end": WINDOW_END, "created_at": CREATED_AT}
+
+
+def list_claims(
+    connection: Connection, query: ClaimQuery
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of claims (`claim_body` each), and the cursor of the next page (None on the
+    last)."""
     dialect = connection.dialect.name
     stmt, params = page_statement(query, dialect)
     # Core execution on a plain connection: no ORM entities here, so the ORM's
     # execution layer would only add overhead to the API's busiest read.
-    docs = connection.execute(stmt, params).scalars().all()
+    rows = connection.execute(stmt, params).all()
     cursor = None
-    if len(docs) > query.limit:
-        # The sort value and id of the page's last claim, as its document has them.
-        last = json.loads(docs[query.limit - 1])
-        value = datetime.fromisoformat(last[query.sort.lstrip("-")])
-        cursor = encode_cursor(query.sort, value, last["id"])
-    return docs[: query.limit], cursor
+    if len(rows) > query.limit:
+        last = rows[query.limit - 1]  # its sort value is naive UTC, as the cursor keeps it
+        value = last[SORT_POSITIONS[query.sort.lstrip("-")]].replace(tzinfo=UTC)
+        cursor = encode_cursor(query.sort, value, last[ID])
+    return [claim_body(row) for row in rows[: query.limit]], cursor

@@ -12,8 +12,8 @@ from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
-from app.api.documents import ClaimDoc, claim_documents_with_ids
-from app.api.serialize import day, instant, json_text
+from app.api.documents import ClaimDoc, claim_rows
+from app.api.serialize import day, instant
 from app.claims import NotFound
 from app.models import Claim, Evidence, User
 from app.models.users import label_sql
@@ -24,14 +24,10 @@ WithdrawnBy = aliased(User, name="withdrawn_by")
 
 @cache
 def _claim_by_id() -> Select[Any]:
-    """`claim_documents_with_ids` for one id, and whether the claim has any evidence at all: most
+    """`claim_rows` for one id, and (last) whether the claim has any evidence at all: most
     claims have none, and then the evidence statement is skipped (one round trip, not two)."""
     has_evidence = exists().where(Evidence.claim_id == Claim.id).label("has_evidence")
-    return (
-        claim_documents_with_ids()
-        .add_columns(has_evidence)
-        .where(Claim.id == bindparam("claim_id"))
-    )
+    return claim_rows().add_columns(has_evidence).where(Claim.id == bindparam("claim_id"))
 
 
 def read_claim(connection: Connection, claim_id: int) -> ClaimDoc:
@@ -41,8 +37,9 @@ def read_claim(connection: Connection, claim_id: int) -> ClaimDoc:
     row = connection.execute(_claim_by_id(), {"claim_id": claim_id}).one_or_none()
     if row is None:
         raise NotFound(f"there is no claim {claim_id}")
-    evidence = read_evidence(connection, claim_id) if row.has_evidence else []
-    return ClaimDoc(row.id, row.version, row.doc).with_field("evidence", json_text(evidence))
+    doc = ClaimDoc.from_row(row[:-1])
+    doc.body["evidence"] = read_evidence(connection, claim_id) if row[-1] else []
+    return doc
 
 
 def _person(user_id: int | None, name: str | None) -> dict[str, Any] | None:

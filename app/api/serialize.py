@@ -1,5 +1,5 @@
-"""Evidence, events and people as the API's JSON (plain dicts: see openapi.py for why); claims
-are written by the database (app.api.documents)."""
+"""Evidence, events and people as the API's JSON (plain dicts: see openapi.py for why); the
+claim's own shape is in app.api.documents."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from flask import Response
 
 from app.models import ClaimEvent, Evidence, User
@@ -63,11 +64,22 @@ def json_text(body: Any) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
+# Naive instants are UTC (see app.api.documents), and UTC is written `Z`: the same text as
+# `instant`.
+ORJSON_OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
+
+
+def dumps(body: Any) -> bytes:
+    """JSON as `json_text` writes it, for bodies that hold claims: orjson writes the dates and
+    instants of `app.api.documents` itself, and the JSON text of their tags as it is."""
+    return orjson.dumps(body, option=ORJSON_OPTIONS)
+
+
 def json_response(body: Any, status: int = 200) -> Response:
-    """A JSON response; `body` may be JSON text already (claims come written by the database).
+    """A JSON response; `body` may be JSON already (text, or bytes from `dumps`).
 
     Not Flask's `jsonify`: its key sorting and indentation checks cost more than the rest of
     building a small response.
     """
-    text = body if isinstance(body, str) else json_text(body)
+    text = body if isinstance(body, str | bytes) else json_text(body)
     return Response(text, status=status, mimetype="application/json")

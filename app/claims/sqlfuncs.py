@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, String, Text, literal_column
+from sqlalchemy import Float, String, Text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -69,28 +69,24 @@ def _rfc3339_sqlite(element: rfc3339, compiler: SQLCompiler, **kw: Any) -> str:
     )
 
 
-class json_object(FunctionElement[str]):
-    """A JSON object from key/value pairs, keys in the order given (`json_build_object` on
-    PostgreSQL, `json_object` on SQLite). Keys are our own constants."""
+class utc_naive(FunctionElement[Any]):
+    """An instant as a naive UTC timestamp, whatever the session's time zone (PostgreSQL
+    `AT TIME ZONE 'UTC'`; SQLite stores instants that way already)."""
 
-    type = String()
     inherit_cache = True
 
-    def __init__(self, *pairs: Any) -> None:
-        args: list[Any] = []
-        for key, value in pairs:
-            args += [literal_column(f"'{key}'"), value]
-        super().__init__(*args)
+    def __init__(self, value: ColumnElement[Any]) -> None:
+        super().__init__(value)
 
 
-@compiles(json_object, "postgresql")
-def _json_object_pg(element: json_object, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_build_object({compiler.process(element.clauses, **kw)})"
+@compiles(utc_naive, "postgresql")
+def _utc_naive_pg(element: utc_naive, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC')"
 
 
-@compiles(json_object, "sqlite")
-def _json_object_sqlite(element: json_object, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_object({compiler.process(element.clauses, **kw)})"
+@compiles(utc_naive, "sqlite")
+def _utc_naive_sqlite(element: utc_naive, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
 
 
 class json_text(FunctionElement[str]):

@@ -1,6 +1,7 @@
-"""The claim JSON that the database writes (app.api.documents) against a reference built here in
-Python from the ORM object, on both databases: timestamps with and without a fraction, people
-without a name, no source, tags in code point order, text that JSON must escape."""
+"""The claim JSON of the API (app.api.documents, written by `dumps`) against a reference built
+here from the ORM object, on both databases: timestamps with and without a fraction, people
+without a name, no source, tags in code point order, text that JSON must escape, and a session
+time zone other than UTC on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.api.listing import ClaimQuery, list_claims
 from app.api.reading import read_claim
+from app.api.serialize import dumps
 from app.claims import assign_claim, resolve_claim
 from app.models import Claim, User
 from tests.factories import Factory
@@ -97,10 +100,13 @@ def test_documents_match_the_reference(session: Session, factory: Factory) -> No
         reference = expected(session.get(Claim, claim.id))  # type: ignore[arg-type]
         doc = read_claim(session.connection(), claim.id)
         assert (doc.id, doc.version) == (claim.id, reference["version"])
-        assert json.loads(doc.json) == {**reference, "evidence": []}
+        assert json.loads(dumps(doc.body)) == {**reference, "evidence": []}
 
+    if session.bind.dialect.name == "postgresql":
+        # Instants must not follow the session's time zone.
+        session.execute(text("SET LOCAL TIME ZONE 'America/New_York'"))
     items, _ = list_claims(session.connection(), ClaimQuery(limit=50))
-    listed = {item["id"]: item for item in map(json.loads, items)}
+    listed = {item["id"]: item for item in json.loads(dumps(items))}
     for claim in (plain, rich):
         assert listed[claim.id] == expected(session.get(Claim, claim.id))  # type: ignore[arg-type]
     assert listed[rich.id]["created_at"] == "2026-11-20T09:00:07.120000Z"
