@@ -150,12 +150,14 @@ def get_session() -> Session:
     return session
 
 
-def read_only_session() -> Session:
-    """The request's session, in autocommit on PostgreSQL when nothing will be written.
+def autocommit_session() -> Session:
+    """The request's session, in autocommit on PostgreSQL: every statement commits on its own.
 
-    Saves the BEGIN and ROLLBACK round trips of a transaction that would change nothing; each
-    read is one consistent statement anyway. Must come before the session's first statement
-    (later it is left as it is); SQLite, and tests' outer transactions, keep transactions.
+    For requests that write nothing, and for changes that one statement makes whole (a new
+    claim, app.claims.creation). Saves the BEGIN and COMMIT / ROLLBACK round trips of a
+    transaction; each read is one consistent statement anyway. Must come before the session's
+    first statement (later it is left as it is); SQLite, and tests' outer transactions, keep
+    transactions, so callers still commit.
     """
     session = get_session()
     db = get_db()
@@ -182,7 +184,7 @@ def read_connection() -> Connection:
     if connection is None:
         engine = get_db().autocommit_engine
         if engine is None or "db_session" in g:
-            connection = read_only_session().connection()
+            connection = autocommit_session().connection()
         else:
             connection = engine.connect()
             g.db_read_connection_own = True

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.claims.errors import FieldErrors
 from app.models import ApiToken, TokenScope, User
-from app.models.users import token_usable
+from app.models.users import AccountRules, token_usable
 
 TOKEN_PREFIX = "cw_"  # noqa: S105 (a label, not a secret)
 
@@ -54,60 +54,60 @@ def create_token(
     return token, secret
 
 
+@dataclass(frozen=True, slots=True)
+class TokenUser(AccountRules):
+    """The token's user as plain columns: who acts through the token (the domain needs only
+    an actor's id, role and state, not the ORM row)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    active: bool
+
+
 @dataclass(frozen=True)
 class TokenGrant:
     """What a usable token allows, read as plain columns (no ORM objects)."""
 
     token_id: int
     scope: str
-    user_id: int
     expires_at: datetime | None
     last_used_at: datetime | None
+    user: TokenUser
 
 
-# What a token check reads of the token; statements built once, so SQLAlchemy finds their
-# compiled form by the memoized cache key.
-_GRANT_COLUMNS = (
-    ApiToken.id,
-    ApiToken.scope,
-    ApiToken.expires_at,
-    ApiToken.revoked_at,
-    ApiToken.last_used_at,
-)
+# What a token check reads; built once, so SQLAlchemy finds its compiled form by the
+# memoized cache key.
 _GRANT = (
-    select(*_GRANT_COLUMNS, ApiToken.user_id, User.active)
+    select(
+        ApiToken.id,
+        ApiToken.scope,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        User.id.label("user_id"),
+        User.email,
+        User.name,
+        User.role,
+        User.active,
+    )
     .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.token_hash == bindparam("token_hash"))
-)
-_GRANT_AND_USER = (
-    select(User, *_GRANT_COLUMNS)
-    .join(ApiToken, ApiToken.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
 
 
 def find_token_grant(connection: Connection, secret: str, now: datetime) -> TokenGrant | None:
-    """What the token with this text allows, if it is neither revoked nor expired and its user
-    is active. One Core statement and plain values: a quarter of the cost of loading the token
-    and its user as ORM objects (docs/benchmarks.md, "api")."""
+    """What the token with this text allows, and its user, if the token is neither revoked
+    nor expired and its user is active. One Core statement and plain values: loading the
+    token's user as an ORM object cost more than the statement (docs/benchmarks.md, "api")."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     row = connection.execute(_GRANT, {"token_hash": hash_token(secret)}).one_or_none()
     if row is None or not token_usable(row.revoked_at, row.expires_at, row.active, now):
         return None
-    return TokenGrant(row.id, row.scope, row.user_id, row.expires_at, row.last_used_at)
-
-
-def find_token_user(session: Session, secret: str, now: datetime) -> tuple[TokenGrant, User] | None:
-    """`find_token_grant` with the token's user as an ORM object (the domain's actor), in the
-    same statement: for writes."""
-    if not secret.startswith(TOKEN_PREFIX):
-        return None
-    row = session.execute(_GRANT_AND_USER, {"token_hash": hash_token(secret)}).one_or_none()
-    if row is None or not token_usable(row.revoked_at, row.expires_at, row.User.active, now):
-        return None
-    user = row.User
-    return TokenGrant(row.id, row.scope, user.id, row.expires_at, row.last_used_at), user
+    user = TokenUser(row.user_id, row.email, row.name, row.role, row.active)
+    return TokenGrant(row.id, row.scope, row.expires_at, row.last_used_at, user)
 
 
 def record_use(connection: Connection, token_id: int, now: datetime) -> None:

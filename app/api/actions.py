@@ -30,7 +30,7 @@ from app.claims import (
 )
 from app.claims.events import claim_history
 from app.clock import utcnow
-from app.db import get_session, read_only_session
+from app.db import autocommit_session, get_session
 from app.models import Claim, ClaimEvent, EventKind, TokenScope
 
 
@@ -161,7 +161,7 @@ def comment_view(claim_id: int) -> tuple[Response, int]:
     {200: Reply("The history", EventList)},
 )
 def events_view(claim_id: int) -> Response:
-    session = read_only_session()
+    session = autocommit_session()
     authenticate(utcnow(), TokenScope.READ)
     if session.get(Claim, claim_id) is None:
         raise NotFound(f"there is no claim {claim_id}")

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, request
 
-from app.accounts.tokens import find_token_grant, find_token_user, hash_token, record_use
+from app.accounts.tokens import TokenUser, find_token_grant, hash_token, record_use
 from app.api.auth_limits import refuse_when_over_limit
 from app.api.errors import ApiError
 from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
 from app.db import get_session, read_connection
-from app.models import TokenScope, User
+from app.models import TokenScope
 
 # `last_used_at` is "last used, to the minute": writing it on every read would turn each
 # read into a write.
@@ -116,20 +116,20 @@ def authenticate(now: datetime, scope: TokenScope = TokenScope.READ) -> None:
     cache.remember(secret, grant.expires_at, now)
 
 
-def authenticate_writer(now: datetime) -> User:
-    """The user behind a write token, checked in the database every time; 401 / 403."""
-    session = get_session()
-    found = find_token_user(session, _bearer(), now)
-    if found is None:
+def authenticate_writer(now: datetime) -> TokenUser:
+    """The user behind a write token (the actor of the change), checked in the database every
+    time; 401 / 403."""
+    connection = get_session().connection()
+    grant = find_token_grant(connection, _bearer(), now)
+    if grant is None:
         raise _invalid_token()
-    grant, user = found
     if _due_for_touch(grant.last_used_at, now):
-        record_use(session.connection(), grant.token_id, now)  # committed with the work
+        record_use(connection, grant.token_id, now)  # committed with the work
         g.api_token_touched = True
     if grant.scope != TokenScope.WRITE:
         raise PermissionDenied("this token has the read scope; writing needs a write token")
-    require_writer(user)
-    return user
+    require_writer(grant.user)
+    return grant.user
 
 
 def _due_for_touch(last_used_at: datetime | None, now: datetime) -> bool:

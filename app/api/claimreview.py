@@ -19,7 +19,7 @@ from app.api.openapi import Reply, operation
 from app.api.serialize import day, instant
 from app.claims import StateConflict
 from app.clock import utcnow
-from app.db import read_only_session
+from app.db import autocommit_session
 from app.models import Claim, TokenScope
 
 LD_JSON = "application/ld+json"
@@ -119,7 +119,7 @@ def claim_review(claim: Claim, public_url: str) -> dict[str, Any]:
     errors=[409],
 )
 def claimreview_view(claim_id: int) -> Response:
-    read_only_session()
+    autocommit_session()
     authenticate(utcnow(), TokenScope.READ)
     claim = load_claim(claim_id)
     if not claim.is_resolved:

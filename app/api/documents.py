@@ -19,6 +19,7 @@ from orjson import Fragment
 from sqlalchemy import ColumnElement, DateTime, Select, select, type_coerce
 from sqlalchemy.orm import aliased
 
+from app.claims.creation import NewClaim
 from app.claims.sqlfuncs import claim_tags_json, json_text, utc_naive
 from app.models import Claim, Source, User
 from app.models.users import label_sql
@@ -162,3 +163,18 @@ class ClaimDoc:
     @classmethod
     def from_row(cls, row: Any) -> ClaimDoc:
         return cls(row[ID], row[VERSION], claim_body(row))
+
+    @classmethod
+    def of_new_claim(cls, new: NewClaim) -> ClaimDoc:
+        """A claim just created, with its (empty) evidence, from what its insert returned (no
+        statement to read it back): nobody is assigned yet, nothing is resolved."""
+        c, source = new.row, new.source
+        assert c.assignee_id is None and c.resolved_by_id is None
+        row = (
+            *(c.id, c.statement, c.subject, c.details, new.tags, c.claimant),
+            *((source.id, source.name, source.url) if source else (None, None, None)),
+            *(c.first_seen_url, c.claimed_on, c.window_start, c.window_end, c.status),
+            *(c.flagged_at, c.extensions, None, None, c.resolution_note, c.known_at),
+            *(c.resolved_at, None, None, c.version, c.created_at, c.updated_at),
+        )
+        return cls(c.id, c.version, {**claim_body(row), "evidence": []})

@@ -14,7 +14,7 @@ from app.api.schemas.evidence import Evidence, EvidenceCreate, EvidenceList, Wit
 from app.api.serialize import evidence as evidence_json
 from app.claims import add_evidence, withdraw_evidence
 from app.clock import utcnow
-from app.db import get_session, read_only_session
+from app.db import autocommit_session, get_session
 from app.models import TokenScope
 
 EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"
@@ -30,7 +30,7 @@ EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"
     {200: Reply("The evidence, oldest first", EvidenceList)},
 )
 def list_evidence_view(claim_id: int) -> Response:
-    session = read_only_session()
+    session = autocommit_session()
     authenticate(utcnow(), TokenScope.READ)
     load_claim(claim_id)
     return jsonify(items=read_evidence(session.connection(), claim_id))

@@ -14,7 +14,7 @@ from app.claims import NotFound
 from app.claims.stats import claim_stats
 from app.claims.track_record import TrackRecord, track_records
 from app.clock import utcnow
-from app.db import get_session, read_only_session
+from app.db import autocommit_session, get_session
 from app.models import Source, TokenScope
 
 
@@ -37,7 +37,7 @@ def _source_json(source: Source, record: TrackRecord) -> dict:
     {200: Reply("The sources", SourceList)},
 )
 def list_sources_view() -> Response:
-    read_only_session()
+    autocommit_session()
     now = utcnow()
     authenticate(now, TokenScope.READ)
     session = get_session()
@@ -57,7 +57,7 @@ def list_sources_view() -> Response:
     {200: Reply("The source", SourceSchema)},
 )
 def get_source_view(source_id: int) -> Response:
-    read_only_session()
+    autocommit_session()
     now = utcnow()
     authenticate(now, TokenScope.READ)
     session = get_session()
@@ -79,7 +79,7 @@ def get_source_view(source_id: int) -> Response:
     {200: Reply("The figures", Stats)},
 )
 def stats_view() -> Response:
-    read_only_session()
+    autocommit_session()
     now = utcnow()
     authenticate(now, TokenScope.READ)
     return jsonify(claim_stats(get_session(), now).as_dict())

@@ -7,11 +7,15 @@ from sqlalchemy.orm import Session
 
 from app.claims.errors import NotFound, PermissionDenied
 from app.models import Claim, User
+from app.models.users import AccountRules
 
 MAX_ID = 2_147_483_647
+# Whoever changes a claim: the ORM `User`, or a light copy of its columns (the API's token
+# user, app.accounts.tokens.TokenUser). The domain reads only its id, role and state.
+Actor = AccountRules
 
 
-def require_writer(actor: User | None) -> User:
+def require_writer(actor: Actor | None) -> Actor:
     """The actor, if it is an active reviewer or admin; otherwise PermissionDenied."""
     if actor is None or not actor.active:
         raise PermissionDenied("sign in as an active reviewer to change claims")

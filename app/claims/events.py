@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Claim, ClaimEvent, EventKind, User
+from app.claims.access import Actor
+from app.models import Claim, ClaimEvent, EventKind
 
 
 def wire_value(value: Any) -> Any:
@@ -26,7 +27,7 @@ def record_event(
     session: Session,
     claim: Claim,
     kind: EventKind,
-    actor: User | None,
+    actor: Actor | None,
     now: datetime,
     **data: Any,
 ) -> ClaimEvent:
@@ -39,7 +40,7 @@ def record_event(
 
 
 def event_values(
-    kind: EventKind, actor: User | None, now: datetime, data: dict[str, Any]
+    kind: EventKind, actor: Actor | None, now: datetime, data: dict[str, Any]
 ) -> dict[str, Any]:
     """The columns of one event (but its claim), for the ORM or a Core insert."""
     return {

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.claims.access import lock_claim, require_writer
+from app.claims.access import Actor, lock_claim, require_writer
 from app.claims.checks import check_text, check_url
 from app.claims.deadlines import parse_date
 from app.claims.errors import FieldErrors, NotFound, StateConflict, ValidationError
 from app.claims.events import record_event
 from app.claims.fields import reject_unknown
-from app.models import ClaimStatus, EventKind, Evidence, Stance, User
+from app.models import ClaimStatus, EventKind, Evidence, Stance
 
 EVIDENCE_FIELDS = frozenset({"url", "title", "publisher", "published_on", "stance", "note"})
 
@@ -51,7 +51,7 @@ def clean_evidence(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def add_evidence(
     session: Session,
-    actor: User,
+    actor: Actor,
     now: datetime,
     claim_id: int,
     values: Mapping[str, Any],
@@ -80,7 +80,7 @@ def add_evidence(
 
 def withdraw_evidence(
     session: Session,
-    actor: User,
+    actor: Actor,
     now: datetime,
     claim_id: int,
     evidence_id: int,

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from app.claims.access import find_user, lock_claim, require_writer
+from app.claims.access import Actor, find_user, lock_claim, require_writer
 from app.claims.checks import check_text
+from app.claims.creation import insert_claim
 from app.claims.deadlines import as_instant, deadline_from_duration
 from app.claims.errors import (
     FieldErrors,
@@ -22,65 +22,24 @@ from app.claims.errors import (
     ValidationError,
     VersionConflict,
 )
-from app.claims.events import event_values, record_event, wire_value
+from app.claims.events import record_event, wire_value
 from app.claims.fields import (
     EDITABLE_FIELDS,
     check_window_order,
     clean_fields,
-    clean_new_claim,
     reject_unknown,
 )
-from app.claims.sources import find_or_create_source, source_id_for
-from app.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, ClaimTag, EventKind, User
+from app.claims.sources import find_or_create_source
+from app.models import OPEN_STATUSES, Claim, ClaimStatus, EventKind
 
 MAX_NOTE = 5_000
-INSERT_CLAIM = insert(Claim.__table__).returning(Claim.__table__.c.id)
-INSERT_TAG = insert(ClaimTag.__table__)
-INSERT_EVENT = insert(ClaimEvent.__table__)
 
 
-def create_claim(session: Session, actor: User, now: datetime, values: Mapping[str, Any]) -> Claim:
+def create_claim(session: Session, actor: Actor, now: datetime, values: Mapping[str, Any]) -> Claim:
     """A new pending claim from the given fields, with its `created` event."""
-    claim = session.get(Claim, insert_claim(session, actor, now, values))
+    claim = session.get(Claim, insert_claim(session, actor, now, values).id)
     assert claim is not None
     return claim
-
-
-def insert_claim(session: Session, actor: User, now: datetime, values: Mapping[str, Any]) -> int:
-    """`create_claim` without loading the new claim back: returns its id.
-
-    Three Core inserts (claim, tags, event) instead of the ORM's unit of work, which cost
-    about half of a `POST /claims` (docs/benchmarks.md, "api").
-    """
-    require_writer(actor)
-    clean = clean_new_claim(values, now.date())
-    source_name, source_url = clean.pop("source", ""), clean.pop("source_url", None)
-    tags = clean.pop("tags", [])
-    source_id = source_id_for(session, source_name, now, source_url) if source_name else None
-    # Core statements on the session's connection, built once: the ORM's insert path and
-    # `.values()` per call cost more than the database's work.
-    connection = session.connection()
-    row = {
-        **clean,
-        "source_id": source_id,
-        "status": ClaimStatus.PENDING.value,
-        "extensions": 0,
-        "version": 1,  # the version of a claim with one event, `created`
-        "created_at": now,
-        "updated_at": now,
-        "created_by_id": actor.id,
-    }
-    claim_id: int = connection.execute(INSERT_CLAIM, row).scalar_one()
-    if tags:
-        connection.execute(INSERT_TAG, [{"claim_id": claim_id, "tag": tag} for tag in tags])
-    data = {
-        "statement": row["statement"],
-        "window_end": row["window_end"],
-        "source": source_name or None,
-    }
-    event = event_values(EventKind.CREATED, actor, now, data)
-    connection.execute(INSERT_EVENT, {"claim_id": claim_id, **event})
-    return claim_id
 
 
 def _current(claim: Claim, field: str) -> Any:
@@ -95,7 +54,7 @@ def _current(claim: Claim, field: str) -> Any:
 
 def edit_claim(
     session: Session,
-    actor: User,
+    actor: Actor,
     now: datetime,
     claim_id: int,
     expected_version: int,
@@ -152,7 +111,7 @@ def edit_claim(
 
 def resolve_claim(
     session: Session,
-    actor: User,
+    actor: Actor,
     now: datetime,
     claim_id: int,
     outcome: str,
@@ -212,7 +171,7 @@ def resolve_claim(
 
 def reopen_claim(
     session: Session,
-    actor: User,
+    actor: Actor,
     now: datetime,
     claim_id: int,
     reason: str,
@@ -255,7 +214,7 @@ def reopen_claim(
 
 def extend_window(
     session: Session,
-    actor: User,
+    actor: Actor,
     now: datetime,
     claim_id: int,
     reason: str,
@@ -319,7 +278,7 @@ def extend_window(
 
 def assign_claim(
     session: Session,
-    actor: User,
+    actor: Actor,
     now: datetime,
     claim_id: int,
     assignee: int | str | None,
@@ -356,7 +315,7 @@ def assign_claim(
 
 
 def comment_on_claim(
-    session: Session, actor: User, now: datetime, claim_id: int, body: str
+    session: Session, actor: Actor, now: datetime, claim_id: int, body: str
 ) -> Claim:
     """Add a comment to the claim's timeline."""
     require_writer(actor)

@@ -25,6 +25,7 @@ class AccountRules:
     """What an account may do, from its `role` and `active` columns; shared by `User` and the
     web's light copy of the signed-in user (app/web/signed_in.py)."""
 
+    id: int
     role: str
     active: bool
     name: str

@@ -45,6 +45,37 @@ def test_created_claim_reads_back_with_its_etag(api):
     assert response.headers["ETag"] == f'"{created["id"]}-v1"'
 
 
+def test_created_claim_is_answered_exactly_as_it_reads_back(api, factory):
+    """POST builds its answer from what the insert returned, not from a second read: it must
+    be the document GET gives, whatever the new claim holds."""
+    factory.claim(statement="Names the outlet first", source="Outlet  \u00c9cho")
+    bodies = [
+        DEEPSEEK,
+        {"statement": "Bare minimum", "window_end": "2026-12-01T10:30:15.250000Z"},
+        {
+            "statement": "Every field \u00e9 \U0001f50e",
+            "subject": "Subject",
+            "details": "Line one\nline two",
+            "claimant": "A claimant",
+            "source": "outlet \u00e9CHO",  # the existing source, spelled differently
+            "source_url": "https://echo.example/",  # fills in the URL it did not have
+            "first_seen_url": "https://echo.example/a?b=1",
+            "claimed_on": "2026-11-19",
+            "window_start": "2026-11-21",
+            "window_end": "2026-12-24T18:00:00+01:00",
+            "tags": ["zeta", "Alpha", "beta.2", "a-b"],
+        },
+        {"statement": "A new outlet", "source": "Brand New Outlet", "expected_within": "P1D"},
+    ]
+    for body in bodies:
+        created = api.post("/claims", body)
+        assert created.status_code == 201, created.json
+        read = api.get(f"/claims/{created.json['id']}")
+        assert created.json == read.json
+        assert created.headers["ETag"] == read.headers["ETag"]
+    assert created.json["source"]["name"] == "Brand New Outlet"
+
+
 def test_timestamps_are_utc_with_z(api):
     body = api.post("/claims", DEEPSEEK).json
     for field in ("window_end", "created_at", "updated_at"):

@@ -1,0 +1,124 @@
+"""`POST /claims` as it runs in production, on an engine of its own (not the tests' shared
+connection): on PostgreSQL the claim, its tags and its event are one statement in autocommit
+(app.claims.creation), with an Idempotency-Key a transaction; on SQLite a transaction either
+way. Whichever, the claim is whole, bad input changes nothing, and two requests naming the same
+new source at once make one source."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from flask import Flask
+from sqlalchemy import func, select
+
+from app import create_app
+from app.accounts.tokens import create_token
+from app.accounts.users import create_user
+from app.db import get_db, get_session
+from app.models import ApiToken, Claim, ClaimEvent, ClaimTag, Source
+from tests.conftest import NOW, app_config
+from tests.databases import backends, fresh_database
+
+
+@pytest.fixture(params=backends())
+def served(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[Flask, dict[str, str]]]:
+    with fresh_database(request.param, tmp_path) as url:
+        app = create_app(app_config(url, INSTANCE_PATH=str(tmp_path)))
+        with app.app_context():
+            session = get_session()
+            user = create_user(session, NOW, "writer@newsroom.example", "reviewer")
+            _, secret = create_token(session, user, NOW, "writes", "write")
+            session.commit()
+        yield app, {"Authorization": f"Bearer {secret}"}
+        get_db(app).engine.dispose()
+
+
+def count(app: Flask, what: object) -> int:
+    with app.app_context():
+        return get_session().scalar(select(func.count()).select_from(what))  # type: ignore[arg-type]
+
+
+def test_a_new_claim_is_written_whole(served: tuple[Flask, dict[str, str]]) -> None:
+    app, auth = served
+    client = app.test_client()
+    body = {
+        "statement": "DeepSeek V4 will be trained on Huawei Ascend chips",
+        "source": "The  Information",
+        "source_url": "https://www.theinformation.com/",
+        "expected_within": "P3W",
+        "tags": ["chips", "AI"],
+    }
+    with time_machine.travel(NOW, tick=False):
+        created = client.post("/api/v1/claims", headers=auth, json=body)
+        again = client.post(
+            "/api/v1/claims", headers=auth, json={**body, "source": "the information"}
+        )
+    assert created.status_code == again.status_code == 201, created.json
+    assert created.json["source"] == again.json["source"]
+    assert created.json["source"]["name"] == "The Information"
+    assert get_db(app).engine.pool.checkedout() == 0
+    with app.app_context():
+        session = get_session()
+        claim = session.get(Claim, created.json["id"])
+        assert claim is not None and claim.source is not None
+        assert claim.source.url == "https://www.theinformation.com/"
+        assert sorted(claim.tags) == ["ai", "chips"]
+        events = session.scalars(select(ClaimEvent).where(ClaimEvent.claim_id == claim.id)).all()
+        assert [event.kind for event in events] == ["created"]
+        assert events[0].data["source"] == "The  Information"
+        assert session.scalar(select(ApiToken.last_used_at)) == NOW
+    assert count(app, Source) == 1
+    assert count(app, ClaimTag) == 4
+
+
+def test_bad_input_changes_nothing(served: tuple[Flask, dict[str, str]]) -> None:
+    app, auth = served
+    client = app.test_client()
+    bad = {"statement": "", "source": "Never Created", "expected_within": "P3W"}
+    with time_machine.travel(NOW, tick=False):
+        refused = client.post("/api/v1/claims", headers=auth, json=bad)
+    assert refused.status_code == 422
+    assert "statement" in refused.json["errors"]
+    assert count(app, Claim) == count(app, Source) == count(app, ClaimEvent) == 0
+
+
+def test_an_idempotency_key_still_makes_one_claim(served: tuple[Flask, dict[str, str]]) -> None:
+    app, auth = served
+    client = app.test_client()
+    headers = {**auth, "Idempotency-Key": "import-7"}
+    body = {"statement": "Once only", "source": "Outlet", "expected_within": "P1W"}
+    with time_machine.travel(NOW, tick=False):
+        first = client.post("/api/v1/claims", headers=headers, json=body)
+        second = client.post("/api/v1/claims", headers=headers, json=body)
+    assert first.status_code == second.status_code == 201
+    assert first.json == second.json
+    assert count(app, Claim) == 1
+
+
+def test_two_requests_naming_one_new_source_make_one_source(
+    served: tuple[Flask, dict[str, str]],
+) -> None:
+    app, auth = served
+    statuses: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def send(n: int) -> None:
+        client = app.test_client()
+        body = {"statement": f"Race {n}", "source": "Brand New Outlet", "expected_within": "P1W"}
+        barrier.wait()
+        statuses.append(client.post("/api/v1/claims", headers=auth, json=body).status_code)
+
+    with time_machine.travel(NOW, tick=False):
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses == [201] * 4
+    assert count(app, Source) == 1
+    with app.app_context():
+        source_ids = get_session().scalars(select(Claim.source_id)).all()
+    assert len(source_ids) == 4 and len(set(source_ids)) == 1 and None not in source_ids
