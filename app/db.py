@@ -129,8 +129,8 @@ class Database:
 
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:
-        connection = g.pop("db_read_connection", None)
-        if connection is not None and g.pop("db_read_connection_own", False):
+        connection = g.pop("db_autocommit_connection", None)
+        if connection is not None and g.pop("db_autocommit_connection_own", False):
             connection.close()
         session = g.pop("db_session", None)
         if session is not None:
@@ -170,23 +170,30 @@ def autocommit_session() -> Session:
     return session
 
 
-def read_connection() -> Connection:
-    """A connection for reads that write nothing, or only what may commit on its own (a
-    token's `last_used_at`): one per app context.
+def autocommit_connection() -> Connection:
+    """A connection whose statements commit on their own, one per app context: for reads
+    (and what may commit by itself, a token's `last_used_at`), and for a change that one
+    statement makes whole (a new claim, app.claims.creation).
 
     On PostgreSQL a pooled connection in autocommit, without an ORM session around it: for the
-    API's cheapest reads the session's bookkeeping cost a tenth of the request
-    (docs/benchmarks.md, "api"). When the context already has a session, or on SQLite (whose
-    reads run in the session's transaction, committed after the response is built), the
-    session's connection.
+    API's cheapest requests the session's bookkeeping cost a tenth of their CPU
+    (docs/benchmarks.md, "api"). When the context already has a session, or on SQLite, the
+    session's connection, in its transaction: `commit_request` commits it.
     """
-    connection: Connection | None = g.get("db_read_connection")
+    connection: Connection | None = g.get("db_autocommit_connection")
     if connection is None:
         engine = get_db().autocommit_engine
         if engine is None or "db_session" in g:
             connection = autocommit_session().connection()
         else:
             connection = engine.connect()
-            g.db_read_connection_own = True
-        g.db_read_connection = connection
+            g.db_autocommit_connection_own = True
+        g.db_autocommit_connection = connection
     return connection
+
+
+def commit_request() -> None:
+    """Commit the request's session, if it has one (`autocommit_connection` on SQLite)."""
+    session = g.get("db_session")
+    if session is not None:
+        session.commit()

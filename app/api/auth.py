@@ -10,13 +10,14 @@ import threading
 from datetime import datetime, timedelta
 
 from flask import current_app, g, request
+from sqlalchemy.engine import Connection
 
 from app.accounts.tokens import TokenUser, find_token_grant, hash_token, record_use
 from app.api.auth_limits import refuse_when_over_limit
 from app.api.errors import ApiError
 from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
-from app.db import get_session, read_connection
+from app.db import autocommit_connection, get_session
 from app.models import TokenScope
 
 # `last_used_at` is "last used, to the minute": writing it on every read would turn each
@@ -106,7 +107,7 @@ def authenticate(now: datetime, scope: TokenScope = TokenScope.READ) -> None:
     cache = read_cache()
     if cache.allows(secret, now):
         return
-    connection = read_connection()
+    connection = autocommit_connection()
     grant = find_token_grant(connection, secret, now)
     if grant is None:
         raise _invalid_token()
@@ -116,10 +117,10 @@ def authenticate(now: datetime, scope: TokenScope = TokenScope.READ) -> None:
     cache.remember(secret, grant.expires_at, now)
 
 
-def authenticate_writer(now: datetime) -> TokenUser:
+def authenticate_writer(now: datetime, connection: Connection | None = None) -> TokenUser:
     """The user behind a write token (the actor of the change), checked in the database every
-    time; 401 / 403."""
-    connection = get_session().connection()
+    time (on `connection`, by default the session's); 401 / 403."""
+    connection = connection or get_session().connection()
     grant = find_token_grant(connection, _bearer(), now)
     if grant is None:
         raise _invalid_token()

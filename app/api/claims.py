@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Response, request, url_for
 
 from app.api import bp
@@ -17,10 +19,10 @@ from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
 from app.api.serialize import dumps, etag, json_response
 from app.claims import NotFound, edit_claim
-from app.claims.creation import insert_claim
+from app.claims.creation import NewClaim, insert_claim
 from app.clock import utcnow
-from app.db import autocommit_session, get_session, read_connection
-from app.models import Claim, ClaimStatus, IdempotencyKey, TokenScope
+from app.db import autocommit_connection, commit_request, get_session
+from app.models import Claim, ClaimStatus, TokenScope
 
 CLAIM_ID = "/claims/<id:claim_id>"
 LIST_QUERY = [
@@ -110,7 +112,7 @@ def changed_claim_response(claim_id: int) -> Response:
     errors=[422],
 )
 def list_claims_view() -> Response:
-    connection = read_connection()
+    connection = autocommit_connection()
     authenticate(utcnow(), TokenScope.READ)
     items, cursor = list_claims(connection, parse_query(request.args))
     response = json_response(dumps({"items": items, "next": cursor}))
@@ -148,26 +150,37 @@ def list_claims_view() -> Response:
 )
 def create_claim_view() -> Response:
     now = utcnow()
-    with_key = "Idempotency-Key" in request.headers
-    # Without a key the claim is written by one statement (app.claims.creation), so no
-    # transaction is needed around it; a key and its claim are written together.
-    session = get_session() if with_key else autocommit_session()
-    actor = authenticate_writer(now)
-    key_row: IdempotencyKey | None = None
-    if with_key:
-        key = check_key(request.headers["Idempotency-Key"])
-        claimed = claim_key(session, actor, now, key, body_hash(json_body()))
-        if isinstance(claimed, Response):
-            session.commit()
-            return claimed
-        key_row = claimed
+    if "Idempotency-Key" in request.headers:
+        return _create_with_key(now)
+    # One statement writes the claim whole (app.claims.creation): on PostgreSQL no transaction
+    # and no ORM session are needed around it.
+    connection = autocommit_connection()
+    actor = authenticate_writer(now, connection)
     _, values = parse_body(ClaimCreate)
-    new = insert_claim(session, actor, now, values)
+    response = _created(insert_claim(connection, actor, now, values))
+    commit_request()
+    return response
+
+
+def _create_with_key(now: datetime) -> Response:
+    """`POST /claims` with an Idempotency-Key: the key and the claim in one transaction."""
+    session = get_session()
+    actor = authenticate_writer(now)
+    key = check_key(request.headers["Idempotency-Key"])
+    claimed = claim_key(session, actor, now, key, body_hash(json_body()))
+    if isinstance(claimed, Response):
+        session.commit()
+        return claimed
+    _, values = parse_body(ClaimCreate)
+    response = _created(insert_claim(session.connection(), actor, now, values))
+    remember(claimed, response)
+    session.commit()
+    return response
+
+
+def _created(new: NewClaim) -> Response:
     response = claim_response(ClaimDoc.of_new_claim(new), 201)
     response.headers["Location"] = url_for("api.getClaim", claim_id=new.id)
-    if key_row is not None:
-        remember(key_row, response)
-    session.commit()
     return response
 
 
@@ -181,7 +194,7 @@ def create_claim_view() -> Response:
     {200: claim_reply("The claim")},
 )
 def get_claim_view(claim_id: int) -> Response:
-    connection = read_connection()
+    connection = autocommit_connection()
     authenticate(utcnow(), TokenScope.READ)
     return claim_response(read_claim(connection, claim_id))
 

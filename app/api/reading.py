@@ -1,6 +1,6 @@
 """Reading claims for responses: plain columns, not ORM objects.
 
-Read views run in autocommit on PostgreSQL (`app.db.read_connection`).
+Read views run in autocommit on PostgreSQL (`app.db.autocommit_connection`).
 """
 
 from __future__ import annotations

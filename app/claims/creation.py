@@ -1,7 +1,8 @@
 """Creating a claim: the row, its tags and its `created` event, written together.
 
-On PostgreSQL the three inserts are one statement (data-modifying CTEs): a `POST /claims`
-made five round trips fewer, the largest share of its cost (docs/benchmarks.md, "api").
+On PostgreSQL the three inserts, and the lookup of the claim's source, are one statement
+(data-modifying CTEs): round trips were the largest share of a `POST /claims`
+(docs/benchmarks.md, "api").
 SQLite runs the same inserts one after the other in the caller's transaction.
 """
 
@@ -13,21 +14,21 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Integer, Select, String, bindparam, cast, func, insert, select
+from sqlalchemy import JSON, Integer, Select, String, bindparam, cast, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Row
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection, Row
 
 from app.claims.access import Actor, require_writer
 from app.claims.events import event_values
 from app.claims.fields import clean_new_claim
-from app.claims.sources import SourceRef, source_for
+from app.claims.sources import SourceRef, source_for, source_key
 from app.db import UTCDateTime
-from app.models import Claim, ClaimEvent, ClaimStatus, ClaimTag, EventKind
+from app.models import Claim, ClaimEvent, ClaimStatus, ClaimTag, EventKind, Source
 
 _CLAIMS = Claim.__table__
 _TAGS = ClaimTag.__table__
 _EVENTS = ClaimEvent.__table__
+_SOURCES = Source.__table__
 # What a new claim is given; every other column starts empty.
 DEFAULTS: dict[str, Any] = {
     "subject": "",
@@ -58,17 +59,31 @@ INSERT_EVENT = insert(_EVENTS)
 
 
 @cache
-def insert_all() -> Select[Any]:
+def insert_all(named_source: bool) -> Select[Any]:
     """PostgreSQL: claim, tags (`unnest` of an array) and event in one statement, returning
-    the claim's row. Parameters: `new_<column>` for the claim, `tags`, `event_<column>`."""
-    claim = (
-        insert(_CLAIMS)
-        .values(
-            {name: bindparam(f"new_{name}", type_=_CLAIMS.c[name].type) for name in NEW_COLUMNS}
+    the claim's row (and its source's name and URL). Parameters: `new_<column>` for the claim,
+    `tags`, `event_<column>`; with `named_source`, `source_key` and `source_url`.
+
+    A named source is looked up in the same statement, and the claim is written only if the
+    source exists and needs nothing from this request (a URL it lacks): otherwise the statement
+    writes nothing and returns no row, and `insert_claim` lets `source_for` create or complete
+    the source first.
+    """
+    new = {name: bindparam(f"new_{name}", type_=_CLAIMS.c[name].type) for name in NEW_COLUMNS}
+    if named_source:
+        source = (
+            select(_SOURCES.c.id, _SOURCES.c.name, _SOURCES.c.url)
+            .where(_SOURCES.c.name_key == bindparam("source_key"))
+            .cte("source")
         )
-        .returning(*_CLAIMS.c)
-        .cte("new_claim")
-    )
+        new["source_id"] = source.c.id
+        complete = or_(source.c.url.is_not(None), bindparam("source_url", type_=String()).is_(None))
+        written = insert(_CLAIMS).from_select(
+            list(new), select(*new.values()).select_from(source).where(complete)
+        )
+    else:
+        written = insert(_CLAIMS).values(new)
+    claim = written.returning(*_CLAIMS.c).cte("new_claim")
     tags = (
         insert(_TAGS)
         .from_select(
@@ -88,6 +103,11 @@ def insert_all() -> Select[Any]:
         )
         .cte("new_event")
     )
+    if named_source:
+        found = select(claim, source.c.name.label("source_name"), source.c.url.label("source_url"))
+        return found.select_from(claim.join(source, source.c.id == claim.c.source_id)).add_cte(
+            tags, event
+        )
     return select(claim).add_cte(tags, event)
 
 
@@ -105,19 +125,19 @@ class NewClaim:
 
 
 def insert_claim(
-    session: Session, actor: Actor, now: datetime, values: Mapping[str, Any]
+    connection: Connection, actor: Actor, now: datetime, values: Mapping[str, Any]
 ) -> NewClaim:
     """A new pending claim from the given fields, with its `created` event (see `create_claim`
-    for the ORM object); validates everything first, flushes nothing, never commits."""
+    for the ORM object); validates everything first, never commits. On PostgreSQL one
+    statement writes the claim whole, so `connection` may be in autocommit."""
     require_writer(actor)
     clean = clean_new_claim(values, now.date())
     source_name, source_url = clean.pop("source", ""), clean.pop("source_url", None)
     tags = clean.pop("tags", [])
-    source = source_for(session, source_name, now, source_url) if source_name else None
     row = {
         **DEFAULTS,
         **clean,
-        "source_id": source.id if source else None,
+        "source_id": None,
         "status": ClaimStatus.PENDING.value,
         "extensions": 0,
         "version": 1,  # the version of a claim with one event, `created`
@@ -132,14 +152,22 @@ def insert_claim(
         "source": source_name or None,
     }
     event = event_values(EventKind.CREATED, actor, now, data)
-    connection = session.connection()
     if connection.dialect.name == "postgresql":
         params = {f"new_{name}": value for name, value in row.items()}
         params.update({f"event_{name}": value for name, value in event.items()}, tags=tags)
-        stored = connection.execute(insert_all(), params).one()
-    else:
-        stored = connection.execute(INSERT_CLAIM, row).one()
-        if tags:
-            connection.execute(INSERT_TAG, [{"claim_id": stored.id, "tag": tag} for tag in tags])
-        connection.execute(INSERT_EVENT, {"claim_id": stored.id, **event})
+        if not source_name:
+            return NewClaim(connection.execute(insert_all(False), params).one(), None, sorted(tags))
+        params.update(source_key=source_key(source_name), source_url=source_url)
+        stored = connection.execute(insert_all(True), params).one_or_none()
+        if stored is None:  # a new source, or one that lacks the URL given: complete it first
+            source_for(connection, source_name, now, source_url)
+            stored = connection.execute(insert_all(True), params).one()
+        source = SourceRef(stored.source_id, stored.source_name, stored.source_url)
+        return NewClaim(stored, source, sorted(tags))
+    source = source_for(connection, source_name, now, source_url) if source_name else None
+    row["source_id"] = source.id if source else None
+    stored = connection.execute(INSERT_CLAIM, row).one()
+    if tags:
+        connection.execute(INSERT_TAG, [{"claim_id": stored.id, "tag": tag} for tag in tags])
+    connection.execute(INSERT_EVENT, {"claim_id": stored.id, **event})
     return NewClaim(stored, source, sorted(tags))

@@ -37,7 +37,7 @@ MAX_NOTE = 5_000
 
 def create_claim(session: Session, actor: Actor, now: datetime, values: Mapping[str, Any]) -> Claim:
     """A new pending claim from the given fields, with its `created` event."""
-    claim = session.get(Claim, insert_claim(session, actor, now, values).id)
+    claim = session.get(Claim, insert_claim(session.connection(), actor, now, values).id)
     assert claim is not None
     return claim
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Insert, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.models import Source
@@ -41,11 +42,12 @@ class SourceRef:
     url: str | None
 
 
-def source_for(session: Session, name: str, now: datetime, url: str | None = None) -> SourceRef:
+def source_for(
+    connection: Connection, name: str, now: datetime, url: str | None = None
+) -> SourceRef:
     """The source with this name, created if new (safe when two requests create it at once);
     a URL fills in one the source does not have yet."""
     key = source_key(name)
-    connection = session.connection()
     found = connection.execute(_FIND, {"key": key}).one_or_none()
     if found is None:
         name = " ".join(name.split())
@@ -66,6 +68,7 @@ def find_or_create_source(
     session: Session, name: str, now: datetime, url: str | None = None
 ) -> Source:
     """`source_for`, as an ORM object."""
-    source = session.get(Source, source_for(session, name, now, url).id, populate_existing=True)
+    found = source_for(session.connection(), name, now, url)
+    source = session.get(Source, found.id, populate_existing=True)
     assert source is not None
     return source

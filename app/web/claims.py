@@ -13,7 +13,7 @@ from app.claims.checks import CONTROL
 from app.claims.listing import MAX_ID, ListFilters, list_claims, source_name
 from app.claims.stats import status_counts
 from app.clock import utcnow
-from app.db import get_session, read_connection
+from app.db import autocommit_connection, get_session
 from app.models import Claim, ClaimStatus
 from app.web.auth import actor, reviewer_required
 from app.web.blueprints import web_blueprint
@@ -49,7 +49,7 @@ def list_filters() -> ListFilters:
 def index() -> str:
     """Every claim, overdue first (longest overdue first), with counts per status."""
     filters = list_filters()
-    connection = read_connection()
+    connection = autocommit_connection()
     page = list_claims(connection, filters, request.args.get("cursor"), PAGE_SIZE)
     source = source_name(connection, filters.source_id) if filters.source_id else None
     # Links are built once, not per row: url_for is the costliest call of a 50-row page.

@@ -18,7 +18,7 @@ from flask_login import UserMixin
 from sqlalchemy import bindparam, select, true
 
 from app.claims.stats import counts_by_status
-from app.db import get_session, read_connection
+from app.db import autocommit_connection, get_session
 from app.models import ClaimStatusCount, User
 from app.models.users import AccountRules
 
@@ -68,7 +68,7 @@ CURRENT_ACCOUNT_AND_COUNTS = (
 
 
 def read_page(*, with_status_counts: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """A page that changes nothing: the signed-in user is read through `read_connection()`
+    """A page that changes nothing: the signed-in user is read through `autocommit_connection()`
     (on PostgreSQL a pooled connection in autocommit, no ORM session), where the view reads
     too. `with_status_counts`: the counts per status come in the same statement as the user
     (one round trip less); `status_counts_read()` has them. Put it outside `login_required`,
@@ -93,7 +93,7 @@ def status_counts_read() -> dict[str, int] | None:
 
 def current_account(user_id: int, session_token: str) -> Account | None:
     """The account whose session this is, if that session is still current."""
-    connection = read_connection() if g.get("read_page") else get_session().connection()
+    connection = autocommit_connection() if g.get("read_page") else get_session().connection()
     values = {"user_id": user_id, "session_token": session_token}
     if not g.get("read_status_counts"):
         row = connection.execute(CURRENT_ACCOUNT, values).first()

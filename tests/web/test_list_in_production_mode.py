@@ -1,6 +1,6 @@
 """The claim list as it runs in production, on an engine of its own (not the tests' shared
 connection): on PostgreSQL the signed-in user, the counts and the page are read on a plain
-pooled connection in autocommit (`app.db.read_connection`), on SQLite in the session's
+pooled connection in autocommit (`app.db.autocommit_connection`), on SQLite in the session's
 transaction. Either way the page sees what was just written, a session ended elsewhere ends
 here at once, and nothing is left checked out of the pool."""
 

@@ -1,5 +1,5 @@
 """API reads as they run in production, on an engine of their own (not the tests' shared
-connection): on PostgreSQL a plain pooled connection in autocommit (`app.db.read_connection`),
+connection): on PostgreSQL a plain pooled connection in autocommit (`app.db.autocommit_connection`),
 on SQLite the session's transaction. Either way the token's `last_used_at` is kept, nothing is
 left checked out of the pool, and a read after a write sees the write."""
 
