@@ -7,10 +7,10 @@ from datetime import datetime
 from flask import Response, request, url_for
 
 from app.api import bp
-from app.api.auth import authenticate, authenticate_writer
+from app.api.auth import authenticate, authenticate_writer, read_with_token_check
 from app.api.documents import ClaimDoc
 from app.api.idempotency import body_hash, check_key, claim_key, remember
-from app.api.listing import list_claims, parse_query
+from app.api.listing import page_of, page_order, page_statement, parse_query
 from app.api.openapi import Reply, operation
 from app.api.pagination import MAX_LIMIT, next_link
 from app.api.params import expected_version, json_body, parse_body
@@ -20,6 +20,7 @@ from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPat
 from app.api.serialize import dumps, etag, json_response
 from app.claims import NotFound, edit_claim
 from app.claims.creation import NewClaim, insert_claim
+from app.claims.errors import ValidationError
 from app.clock import utcnow
 from app.db import autocommit_connection, commit_request, get_session
 from app.models import Claim, ClaimStatus, TokenScope
@@ -113,8 +114,19 @@ def changed_claim_response(claim_id: int) -> Response:
 )
 def list_claims_view() -> Response:
     connection = autocommit_connection()
-    authenticate(utcnow(), TokenScope.READ)
-    items, cursor = list_claims(connection, parse_query(request.args))
+    now = utcnow()
+    try:
+        query = parse_query(request.args)
+    except ValidationError:
+        authenticate(now)  # a refused token is answered before a bad query
+        raise
+    stmt, params = page_statement(query, connection.dialect.name)
+    if query.q:  # a text search's statement is built per request: checked apart
+        authenticate(now)
+        rows = connection.execute(stmt, params).all()
+    else:
+        rows = read_with_token_check(connection, stmt, params, now, page_order(query))
+    items, cursor = page_of(rows, query)
     response = json_response(dumps({"items": items, "next": cursor}))
     if cursor:
         response.headers["Link"] = next_link(cursor)

@@ -166,15 +166,14 @@ class ClaimDoc:
 
     @classmethod
     def of_new_claim(cls, new: NewClaim) -> ClaimDoc:
-        """A claim just created, with its (empty) evidence, from what its insert returned (no
-        statement to read it back): nobody is assigned yet, nothing is resolved."""
+        """A claim just created, with its (empty) evidence, from what was written (no statement
+        reads it back): not flagged, nobody assigned, nothing resolved yet."""
         c, source = new.row, new.source
-        assert c.assignee_id is None and c.resolved_by_id is None
         row = (
-            *(c.id, c.statement, c.subject, c.details, new.tags, c.claimant),
+            *(c["id"], c["statement"], c["subject"], c["details"], new.tags, c["claimant"]),
             *((source.id, source.name, source.url) if source else (None, None, None)),
-            *(c.first_seen_url, c.claimed_on, c.window_start, c.window_end, c.status),
-            *(c.flagged_at, c.extensions, None, None, c.resolution_note, c.known_at),
-            *(c.resolved_at, None, None, c.version, c.created_at, c.updated_at),
+            *(c["first_seen_url"], c["claimed_on"], c["window_start"], c["window_end"]),
+            *(c["status"], None, c["extensions"], None, None, None, None, None, None, None),
+            *(c["version"], c["created_at"], c["updated_at"]),
         )
-        return cls(c.id, c.version, {**claim_body(row), "evidence": []})
+        return cls(c["id"], c["version"], {**claim_body(row), "evidence": []})

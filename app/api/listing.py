@@ -6,6 +6,7 @@ The list reads each claim as the plain columns of `app.api.documents`, not ORM o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -213,19 +214,29 @@ def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[s
 SORT_POSITIONS = {"window_end": WINDOW_END, "created_at": CREATED_AT}
 
 
-def list_claims(
-    connection: Connection, query: ClaimQuery
-) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of claims (`claim_body` each), and the cursor of the next page (None on the
-    last)."""
-    dialect = connection.dialect.name
-    stmt, params = page_statement(query, dialect)
-    # Core execution on a plain connection: no ORM entities here, so the ORM's
-    # execution layer would only add overhead to the API's busiest read.
-    rows = connection.execute(stmt, params).all()
+def page_order(query: ClaimQuery) -> tuple[tuple[str, bool], ...]:
+    """The page's order as (column label, descending) of `claim_columns`."""
+    sort = query.sort.lstrip("-")
+    descending = query.sort.startswith("-")
+    return ((sort, descending), ("id", descending))
+
+
+def page_of(rows: Sequence[Any], query: ClaimQuery) -> tuple[list[dict[str, Any]], str | None]:
+    """The page's claims (`claim_body` each) from the rows of its statement (one more than
+    the page holds, if there are more), and the cursor of the next page (None on the last)."""
     cursor = None
     if len(rows) > query.limit:
         last = rows[query.limit - 1]  # its sort value is naive UTC, as the cursor keeps it
         value = last[SORT_POSITIONS[query.sort.lstrip("-")]].replace(tzinfo=UTC)
         cursor = encode_cursor(query.sort, value, last[ID])
     return [claim_body(row) for row in rows[: query.limit]], cursor
+
+
+def list_claims(
+    connection: Connection, query: ClaimQuery
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of claims and the next page's cursor (see `page_of`)."""
+    stmt, params = page_statement(query, connection.dialect.name)
+    # Core execution on a plain connection: no ORM entities here, so the ORM's
+    # execution layer would only add overhead to the API's busiest read.
+    return page_of(connection.execute(stmt, params).all(), query)

@@ -49,7 +49,7 @@ def test_unexpected_error_is_a_500_problem(app, api, monkeypatch):
     def explode(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "list_claims", explode)
+    monkeypatch.setattr(views, "page_of", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = api.get("/claims")
     assert response.status_code == 500
