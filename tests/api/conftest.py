@@ -8,9 +8,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from flask import Flask
 
+from app import create_app
 from app.accounts.tokens import create_token
-from tests.conftest import NOW
+from app.accounts.users import create_user
+from app.db import get_db, get_session
+from tests.conftest import NOW, app_config
+from tests.databases import backends, fresh_database
 
 API = "/api/v1"
 
@@ -71,3 +76,18 @@ def read_token(session, reviewer) -> str:
 @pytest.fixture
 def api(client, write_token) -> Api:
     return Api(client, write_token)
+
+
+@pytest.fixture(params=backends())
+def served(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[Flask, str]]:
+    """The app as it runs in production, on a fresh database of its own (not the tests'
+    shared connection), and a reviewer's write token."""
+    with fresh_database(request.param, tmp_path) as url:
+        app = create_app(app_config(url, INSTANCE_PATH=str(tmp_path)))
+        with app.app_context():
+            session = get_session()
+            user = create_user(session, NOW, "writer@newsroom.example", "reviewer")
+            _, secret = create_token(session, user, NOW, "writes", "write")
+            session.commit()
+        yield app, secret
+        get_db(app).engine.dispose()

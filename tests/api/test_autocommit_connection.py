@@ -5,34 +5,15 @@ left checked out of the pool, and a read after a write sees the write."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 import time_machine
 from flask import Flask
 from sqlalchemy import select
 
-from app import create_app
-from app.accounts.tokens import create_token
-from app.accounts.users import create_user
 from app.db import get_db, get_session
 from app.models import ApiToken
-from tests.conftest import NOW, app_config
-from tests.databases import backends, fresh_database
-
-
-@pytest.fixture(params=backends())
-def served(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[Flask, str]]:
-    with fresh_database(request.param, tmp_path) as url:
-        app = create_app(app_config(url, INSTANCE_PATH=str(tmp_path)))
-        with app.app_context():
-            session = get_session()
-            user = create_user(session, NOW, "reader@newsroom.example", "reviewer")
-            _, secret = create_token(session, user, NOW, "reads", "write")
-            session.commit()
-        yield app, secret
-        get_db(app).engine.dispose()
+from tests.conftest import NOW
 
 
 def last_used(app: Flask) -> object:

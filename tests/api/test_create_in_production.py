@@ -7,33 +7,21 @@ new source at once make one source."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 import time_machine
 from flask import Flask
 from sqlalchemy import func, select
 
-from app import create_app
-from app.accounts.tokens import create_token
-from app.accounts.users import create_user
 from app.db import get_db, get_session
 from app.models import ApiToken, Claim, ClaimEvent, ClaimTag, Source
-from tests.conftest import NOW, app_config
-from tests.databases import backends, fresh_database
+from tests.conftest import NOW
 
 
-@pytest.fixture(params=backends())
-def served(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[Flask, dict[str, str]]]:
-    with fresh_database(request.param, tmp_path) as url:
-        app = create_app(app_config(url, INSTANCE_PATH=str(tmp_path)))
-        with app.app_context():
-            session = get_session()
-            user = create_user(session, NOW, "writer@newsroom.example", "reviewer")
-            _, secret = create_token(session, user, NOW, "writes", "write")
-            session.commit()
-        yield app, {"Authorization": f"Bearer {secret}"}
-        get_db(app).engine.dispose()
+@pytest.fixture
+def writer(served: tuple[Flask, str]) -> tuple[Flask, dict[str, str]]:
+    app, secret = served
+    return app, {"Authorization": f"Bearer {secret}"}
 
 
 def count(app: Flask, what: object) -> int:
@@ -41,8 +29,8 @@ def count(app: Flask, what: object) -> int:
         return get_session().scalar(select(func.count()).select_from(what))  # type: ignore[arg-type]
 
 
-def test_a_new_claim_is_written_whole(served: tuple[Flask, dict[str, str]]) -> None:
-    app, auth = served
+def test_a_new_claim_is_written_whole(writer: tuple[Flask, dict[str, str]]) -> None:
+    app, auth = writer
     client = app.test_client()
     body = {
         "statement": "DeepSeek V4 will be trained on Huawei Ascend chips",
@@ -74,8 +62,8 @@ def test_a_new_claim_is_written_whole(served: tuple[Flask, dict[str, str]]) -> N
     assert count(app, ClaimTag) == 4
 
 
-def test_bad_input_changes_nothing(served: tuple[Flask, dict[str, str]]) -> None:
-    app, auth = served
+def test_bad_input_changes_nothing(writer: tuple[Flask, dict[str, str]]) -> None:
+    app, auth = writer
     client = app.test_client()
     bad = {"statement": "", "source": "Never Created", "expected_within": "P3W"}
     with time_machine.travel(NOW, tick=False):
@@ -85,8 +73,8 @@ def test_bad_input_changes_nothing(served: tuple[Flask, dict[str, str]]) -> None
     assert count(app, Claim) == count(app, Source) == count(app, ClaimEvent) == 0
 
 
-def test_an_idempotency_key_still_makes_one_claim(served: tuple[Flask, dict[str, str]]) -> None:
-    app, auth = served
+def test_an_idempotency_key_still_makes_one_claim(writer: tuple[Flask, dict[str, str]]) -> None:
+    app, auth = writer
     client = app.test_client()
     headers = {**auth, "Idempotency-Key": "import-7"}
     body = {"statement": "Once only", "source": "Outlet", "expected_within": "P1W"}
@@ -99,9 +87,9 @@ def test_an_idempotency_key_still_makes_one_claim(served: tuple[Flask, dict[str,
 
 
 def test_two_requests_naming_one_new_source_make_one_source(
-    served: tuple[Flask, dict[str, str]],
+    writer: tuple[Flask, dict[str, str]],
 ) -> None:
-    app, auth = served
+    app, auth = writer
     statuses: list[int] = []
     barrier = threading.Barrier(4)
 
