@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -153,11 +155,11 @@ def get_session() -> Session:
 def autocommit_session() -> Session:
     """The request's session, in autocommit on PostgreSQL: every statement commits on its own.
 
-    For requests that write nothing, and for changes that one statement makes whole (a new
-    claim, app.claims.creation). Saves the BEGIN and COMMIT / ROLLBACK round trips of a
-    transaction; each read is one consistent statement anyway. Must come before the session's
-    first statement (later it is left as it is); SQLite, and tests' outer transactions, keep
-    transactions, so callers still commit.
+    For requests that write nothing (or only what may commit by itself, a token's
+    `last_used_at`). Saves the BEGIN and COMMIT / ROLLBACK round trips of a transaction; each
+    read is one consistent statement anyway. Must come before the session's first statement
+    (later it is left as it is); SQLite, and tests' outer transactions, keep transactions, so
+    callers still commit.
     """
     session = get_session()
     db = get_db()
@@ -197,3 +199,20 @@ def commit_request() -> None:
     session = g.get("db_session")
     if session is not None:
         session.commit()
+
+
+@contextmanager
+def all_or_nothing(connection: Connection) -> Iterator[None]:
+    """Statements that must be written together. On a connection in autocommit
+    (`autocommit_connection` on PostgreSQL) they get a transaction of their own; otherwise
+    they already share the caller's transaction."""
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        yield
+        return
+    connection.commit()  # ends SQLAlchemy's record of the autocommit work; sends nothing
+    connection.execution_options(isolation_level=connection.default_isolation_level)
+    try:
+        with connection.begin():
+            yield
+    finally:
+        connection.execution_options(isolation_level="AUTOCOMMIT")

@@ -15,6 +15,7 @@ from app.claims import (
     VersionConflict,
     assign_claim,
     comment_on_claim,
+    create_claim,
     edit_claim,
     extend_window,
     reopen_claim,
@@ -285,3 +286,11 @@ def test_an_assignee_reference_that_can_name_nobody_is_not_found(session, factor
     claim = factory.claim()
     with pytest.raises(NotFound):
         assign_claim(session, factory.reviewer, NOW, claim.id, reference)
+
+
+def test_a_source_name_whose_folded_key_is_too_long_is_invalid(factory, session):
+    values = {"statement": "Folded", "expected_within": "P1W", "source": "ß" * 150}
+    with pytest.raises(ValidationError) as refused:
+        create_claim(session, factory.reviewer, NOW, values)
+    assert "source" in refused.value.errors
+    assert create_claim(session, factory.reviewer, NOW, {**values, "source": "ß" * 100})

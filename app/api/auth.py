@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app, g, request
-from sqlalchemy import Select, select, true, type_coerce
+from sqlalchemy import Select, bindparam, select, type_coerce
 from sqlalchemy.engine import Connection, Row
 
 from app.accounts.tokens import (
@@ -32,6 +32,7 @@ from app.claims.access import require_writer
 from app.claims.errors import PermissionDenied
 from app.db import UTCDateTime, autocommit_connection, get_session
 from app.models import TokenScope
+from app.models.users import token_usable_sql
 
 # `last_used_at` is "last used, to the minute": writing it on every read would turn each
 # read into a write.
@@ -144,10 +145,10 @@ def read_with_token_check(
     """`read`'s rows, for a request whose token may read (401 if not, as `authenticate`).
 
     On PostgreSQL the token is checked in the same statement, one round trip instead of two
-    (the token's statement was a third of a list request's database work, docs/benchmarks.md
-    "api"): `read` runs as a LATERAL subquery beside the token's row, only when there is one,
-    and its rows are put in `order` again outside. `read` must be a statement built once (its
-    combined form is kept per statement) whose first column is never NULL.
+    (docs/benchmarks.md "api"): `read` runs as a LATERAL subquery beside the token's row, only
+    when the token is usable, and its rows are put in `order` again outside. `read` must be a
+    statement built once (its combined form is kept per statement) whose first column is never
+    NULL.
     """
     secret = _bearer()
     if connection.dialect.name != "postgresql" or read_cache().allows(secret, now):
@@ -155,7 +156,7 @@ def read_with_token_check(
         return list(connection.execute(read, params).all())
     if not secret.startswith(TOKEN_PREFIX):
         raise _invalid_token()
-    params = {**params, "token_hash": hash_token(secret)}
+    params = {**params, "token_hash": hash_token(secret), "token_now": now}
     rows = connection.execute(_with_grant(read, order), params).all()
     _accept_reader(connection, grant_from_row(rows[0], now) if rows else None, secret, now)
     return [row[GRANT_WIDTH:] for row in rows if row[GRANT_WIDTH] is not None]
@@ -173,7 +174,9 @@ def _with_grant(read: Select[Any], order: Order) -> Select[Any]:
     ]
     page = read.lateral("page")
     keys = [page.c[name].desc() if desc else page.c[name].asc() for name, desc in order]
-    return select(*plain, page).select_from(token.outerjoin(page, true())).order_by(*keys)
+    now = bindparam("token_now", type_=UTCDateTime())
+    usable = token_usable_sql(token.c.revoked_at, token.c.expires_at, token.c.active, now)
+    return select(*plain, page).select_from(token.outerjoin(page, usable)).order_by(*keys)
 
 
 def authenticate_writer(now: datetime, connection: Connection | None = None) -> TokenUser:
@@ -183,12 +186,13 @@ def authenticate_writer(now: datetime, connection: Connection | None = None) -> 
     grant = find_token_grant(connection, _bearer(), now)
     if grant is None:
         raise _invalid_token()
-    if _due_for_touch(grant.last_used_at, now):
-        record_use(connection, grant.token_id, now)  # committed with the work
-        g.api_token_touched = True
     if grant.scope != TokenScope.WRITE:
         raise PermissionDenied("this token has the read scope; writing needs a write token")
     require_writer(grant.user)
+    if _due_for_touch(grant.last_used_at, now):
+        # With the work's transaction, or at once on an autocommit connection (like reads).
+        record_use(connection, grant.token_id, now)
+        g.api_token_touched = True
     return grant.user
 
 

@@ -117,10 +117,10 @@ def list_claims_view() -> Response:
     now = utcnow()
     try:
         query = parse_query(request.args)
+        stmt, params = page_statement(query, connection.dialect.name)  # reads the cursor
     except ValidationError:
         authenticate(now)  # a refused token is answered before a bad query
         raise
-    stmt, params = page_statement(query, connection.dialect.name)
     if query.q:  # a text search's statement is built per request: checked apart
         authenticate(now)
         rows = connection.execute(stmt, params).all()

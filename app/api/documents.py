@@ -66,7 +66,10 @@ def claim_columns() -> tuple[ColumnElement[Any], ...]:
 
 
 # Positions in `claim_columns` that other code reads (the list's cursor, the ETag).
-ID, WINDOW_END, VERSION, CREATED_AT = 0, 12, 23, 24
+_LABELS = [column.key for column in claim_columns()]
+ID, WINDOW_END, VERSION, CREATED_AT = map(
+    _LABELS.index, ("id", "window_end", "version", "created_at")
+)
 
 
 def _person(user_id: int | None, name: str | None) -> dict[str, Any] | None:

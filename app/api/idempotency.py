@@ -17,8 +17,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.claims.access import Actor
 from app.claims.errors import ValidationError
-from app.models import IdempotencyKey, User
+from app.models import IdempotencyKey
 
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY = 200
@@ -52,7 +53,7 @@ def _replay(row: IdempotencyKey, digest: str) -> Response:
 
 
 def claim_key(
-    session: Session, user: User, now: datetime, key: str, digest: str
+    session: Session, user: Actor, now: datetime, key: str, digest: str
 ) -> IdempotencyKey | Response:
     """A new key row to fill in once the request succeeds, or the replay of an earlier one."""
     session.execute(
@@ -75,7 +76,7 @@ def claim_key(
     return row
 
 
-def _find(session: Session, user: User, key: str) -> IdempotencyKey | None:
+def _find(session: Session, user: Actor, key: str) -> IdempotencyKey | None:
     return session.scalars(
         select(IdempotencyKey)
         .where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)

@@ -21,7 +21,6 @@ from sqlalchemy import (
     literal_column,
     tuple_,
 )
-from sqlalchemy.engine import Connection
 
 from app.api.documents import CREATED_AT, ID, WINDOW_END, claim_body, claim_rows
 from app.api.pagination import decode_cursor, encode_cursor, parse_limit
@@ -230,13 +229,3 @@ def page_of(rows: Sequence[Any], query: ClaimQuery) -> tuple[list[dict[str, Any]
         value = last[SORT_POSITIONS[query.sort.lstrip("-")]].replace(tzinfo=UTC)
         cursor = encode_cursor(query.sort, value, last[ID])
     return [claim_body(row) for row in rows[: query.limit]], cursor
-
-
-def list_claims(
-    connection: Connection, query: ClaimQuery
-) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of claims and the next page's cursor (see `page_of`)."""
-    stmt, params = page_statement(query, connection.dialect.name)
-    # Core execution on a plain connection: no ORM entities here, so the ORM's
-    # execution layer would only add overhead to the API's busiest read.
-    return page_of(connection.execute(stmt, params).all(), query)

@@ -3,7 +3,6 @@ claim's own shape is in app.api.documents."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -59,27 +58,22 @@ def event(item: ClaimEvent) -> dict[str, Any]:
     }
 
 
-def json_text(body: Any) -> str:
-    """JSON as the API writes it: UTF-8 as it is, no spaces, keys in the order given."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-
-
 # Naive instants are UTC (see app.api.documents), and UTC is written `Z`: the same text as
 # `instant`.
 ORJSON_OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
 
 
 def dumps(body: Any) -> bytes:
-    """JSON as `json_text` writes it, for bodies that hold claims: orjson writes the dates and
-    instants of `app.api.documents` itself, and the JSON text of their tags as it is."""
+    """JSON as the API writes it (UTF-8 as it is, no spaces, keys in the order given): orjson
+    writes the dates and instants of `app.api.documents` itself, and the JSON text of their
+    tags as it is."""
     return orjson.dumps(body, option=ORJSON_OPTIONS)
 
 
-def json_response(body: Any, status: int = 200) -> Response:
-    """A JSON response; `body` may be JSON already (text, or bytes from `dumps`).
+def json_response(body: bytes, status: int = 200) -> Response:
+    """A JSON response from JSON already written (`dumps`).
 
     Not Flask's `jsonify`: its key sorting and indentation checks cost more than the rest of
     building a small response.
     """
-    text = body if isinstance(body, str | bytes) else json_text(body)
-    return Response(text, status=status, mimetype="application/json")
+    return Response(body, status=status, mimetype="application/json")

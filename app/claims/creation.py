@@ -22,7 +22,7 @@ from app.claims.access import Actor, require_writer
 from app.claims.events import event_values
 from app.claims.fields import clean_new_claim
 from app.claims.sources import SourceRef, source_for, source_key
-from app.db import UTCDateTime
+from app.db import UTCDateTime, all_or_nothing
 from app.models import Claim, ClaimEvent, ClaimStatus, ClaimTag, EventKind, Source
 
 _CLAIMS = Claim.__table__
@@ -165,8 +165,9 @@ def insert_claim(
         params.update(source_key=source_key(source_name), source_url=source_url)
         stored = connection.execute(insert_all(True), params).one_or_none()
         if stored is None:  # a new source, or one that lacks the URL given: complete it first
-            source_for(connection, source_name, now, source_url)
-            stored = connection.execute(insert_all(True), params).one()
+            with all_or_nothing(connection):
+                source_for(connection, source_name, now, source_url)
+                stored = connection.execute(insert_all(True), params).one()
         row.update(id=stored.id, source_id=stored.source_id)
         source = SourceRef(stored.source_id, stored.source_name, stored.source_url)
         return NewClaim(row, source, sorted(tags))

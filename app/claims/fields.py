@@ -9,6 +9,7 @@ from typing import Any
 from app.claims.checks import check_tags, check_text, check_url
 from app.claims.deadlines import as_instant, deadline_from_duration, parse_date
 from app.claims.errors import FieldErrors, ValidationError
+from app.claims.sources import source_key
 
 # Fields a claim is created with, in the order forms and spreadsheets show them;
 # `expected_within` is an alternative way to give `window_end`.
@@ -85,6 +86,9 @@ def clean_fields(values: Mapping[str, Any], errors: FieldErrors) -> dict[str, An
             clean[name] = check_text(errors, name, value, max_length=500, required=True)
         elif name in text_limits:
             clean[name] = check_text(errors, name, value, max_length=text_limits[name])
+            if name == "source" and clean[name] and len(source_key(clean[name])) > 200:
+                # The key folds case, which can lengthen a name ("ß" is "ss"): it must fit too.
+                errors.add(name, "is too long once its letters are folded to compare names")
         elif name == "details":
             clean[name] = check_text(errors, name, value, max_length=20_000, multiline=True)
         elif name == "tags":

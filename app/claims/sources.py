@@ -18,7 +18,7 @@ _FIND = select(_SOURCES.c.id, _SOURCES.c.name, _SOURCES.c.url).where(
     _SOURCES.c.name_key == bindparam("key")
 )
 # No savepoint around the insert: it also runs in autocommit (a new claim's request on
-# PostgreSQL, app.db.autocommit_session), where a savepoint cannot be taken.
+# PostgreSQL, app.db.autocommit_connection), where a savepoint cannot be taken.
 _CREATE: dict[str, Insert] = {
     name: dialect.insert(_SOURCES)
     .on_conflict_do_nothing(index_elements=[_SOURCES.c.name_key])

@@ -36,8 +36,9 @@ def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any
 
 
 class rfc3339(FunctionElement[str]):
-    """An instant as the API writes it: RFC 3339 in UTC with `Z`, with the fraction only when
-    it is not zero — exactly `datetime.isoformat()` with `+00:00` written `Z`."""
+    """An instant as events keep it (PostgreSQL, for the sweep's bulk event): RFC 3339 in UTC
+    with `Z`, the fraction only when it is not zero — exactly `datetime.isoformat()` with
+    `+00:00` written `Z`, as `app.claims.events.wire_value` writes it."""
 
     type = String()
     inherit_cache = True
@@ -54,18 +55,6 @@ def _rfc3339_pg(element: rfc3339, compiler: SQLCompiler, **kw: Any) -> str:
         f"CASE WHEN date_trunc('second', {value}) = {value}"
         f' THEN to_char({utc}, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\')'
         f' ELSE to_char({utc}, \'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\') END'
-    )
-
-
-@compiles(rfc3339, "sqlite")
-def _rfc3339_sqlite(element: rfc3339, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLAlchemy stores an instant on SQLite as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC, see
-    # app.db.UTCDateTime); NULL stays NULL (|| with NULL is NULL).
-    (value,) = (compiler.process(arg, **kw) for arg in element.clauses)
-    return (
-        f"(substr({value}, 1, 10) || 'T' || substr({value}, 12, 8)"
-        f" || CASE WHEN substr({value}, 20) IN ('', '.000000') THEN '' ELSE substr({value}, 20) END"
-        " || 'Z')"
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.api.listing import ClaimQuery, list_claims
+from app.api.listing import ClaimQuery, page_of, page_statement
 from app.api.reading import read_claim
 from app.api.serialize import dumps
 from app.claims import assign_claim, resolve_claim
@@ -105,7 +105,9 @@ def test_documents_match_the_reference(session: Session, factory: Factory) -> No
     if session.bind.dialect.name == "postgresql":
         # Instants must not follow the session's time zone.
         session.execute(text("SET LOCAL TIME ZONE 'America/New_York'"))
-    items, _ = list_claims(session.connection(), ClaimQuery(limit=50))
+    query = ClaimQuery(limit=50)
+    stmt, params = page_statement(query, session.bind.dialect.name)
+    items, _ = page_of(session.execute(stmt, params).all(), query)
     listed = {item["id"]: item for item in json.loads(dumps(items))}
     for claim in (plain, rich):
         assert listed[claim.id] == expected(session.get(Claim, claim.id))  # type: ignore[arg-type]

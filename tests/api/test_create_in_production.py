@@ -13,6 +13,8 @@ import time_machine
 from flask import Flask
 from sqlalchemy import func, select
 
+from app.accounts.tokens import create_token
+from app.accounts.users import create_user
 from app.db import get_db, get_session
 from app.models import ApiToken, Claim, ClaimEvent, ClaimTag, Source
 from tests.conftest import NOW
@@ -110,3 +112,53 @@ def test_two_requests_naming_one_new_source_make_one_source(
     with app.app_context():
         source_ids = get_session().scalars(select(Claim.source_id)).all()
     assert len(source_ids) == 4 and len(set(source_ids)) == 1 and None not in source_ids
+
+
+def test_a_new_source_is_not_kept_when_its_claim_fails(
+    writer: tuple[Flask, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the source is created in a transaction with the claim's statement, not
+    committed on its own by the autocommit connection."""
+    import app.claims.creation as creation
+
+    real = creation.source_for
+
+    def created_then_failed(*args: object, **kwargs: object) -> object:
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(creation, "source_for", created_then_failed)
+    app, auth = writer
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    body = {"statement": "Lost", "source": "Brand New Outlet", "expected_within": "P1W"}
+    with time_machine.travel(NOW, tick=False):
+        failed = app.test_client().post("/api/v1/claims", headers=auth, json=body)
+    assert failed.status_code == 500
+    assert count(app, Source) == count(app, Claim) == 0
+    monkeypatch.undo()
+    with time_machine.travel(NOW, tick=False):
+        retried = app.test_client().post("/api/v1/claims", headers=auth, json=body)
+    assert retried.status_code == 201
+    assert count(app, Source) == count(app, Claim) == 1
+
+
+def test_a_refused_write_does_not_record_the_token_as_used(
+    served: tuple[Flask, str],
+) -> None:
+    app, _ = served
+    with app.app_context():
+        session = get_session()
+        viewer = create_user(session, NOW, "viewer@newsroom.example", "viewer")
+        _, secret = create_token(session, viewer, NOW, "viewer's", "write")
+        session.commit()
+    body = {"statement": "Not allowed", "expected_within": "P1W"}
+    with time_machine.travel(NOW, tick=False):
+        refused = app.test_client().post(
+            "/api/v1/claims", headers={"Authorization": f"Bearer {secret}"}, json=body
+        )
+    assert refused.status_code == 403
+    with app.app_context():
+        used = get_session().scalars(
+            select(ApiToken.last_used_at).where(ApiToken.name == "viewer's")
+        )
+        assert used.one() is None

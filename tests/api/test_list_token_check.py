@@ -54,11 +54,22 @@ def test_an_empty_page_is_a_page(api):
     assert response.json == {"items": [], "next": None}
 
 
-def test_a_refused_token_is_answered_before_a_bad_query(api, session, reviewer, claims):
+@pytest.mark.parametrize(
+    "bad",
+    ["limit=0", "cursor=garbage", "q=x&cursor=garbage", "sort=-window_end&cursor=" + "W10"],
+)
+def test_a_refused_token_is_answered_before_a_bad_query(api, session, reviewer, claims, bad):
     good = token_for(session, reviewer, "read")
-    assert api.get("/claims?limit=0", token=good).status_code == 422
-    assert api.get("/claims?limit=0", token="cw_unknown").status_code == 401
-    assert api.get("/claims?limit=0", token=None, headers={"Authorization": ""}).status_code == 401
+    assert api.get(f"/claims?{bad}", token=good).status_code == 422
+    assert api.get(f"/claims?{bad}", token="cw_unknown").status_code == 401
+    nobody = api.get(f"/claims?{bad}", token=None, headers={"Authorization": ""})
+    assert nobody.status_code == 401
+
+
+def test_a_cursor_made_for_another_sort_is_refused_after_the_token(api, claims):
+    cursor = api.get("/claims?limit=2&sort=created_at").json["next"]
+    assert api.get(f"/claims?sort=window_end&cursor={cursor}").status_code == 422
+    assert api.get(f"/claims?sort=window_end&cursor={cursor}", token="cw_x").status_code == 401
 
 
 def test_text_search_checks_its_token_too(api, claims):
