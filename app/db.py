@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -62,6 +62,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option marking connections of the autocommit pool (`Database.autocommit_engine`).
+AUTOCOMMIT = "claimwatch_autocommit"
 # Execution option for long read-only work on SQLite (exports): begin without the write lock.
 READ_ONLY = {"sqlite_begin": "DEFERRED"}
 
@@ -120,10 +122,15 @@ class Database:
             bind=bind, expire_on_commit=False, join_transaction_mode=mode
         )
         # Reads that need no transaction get a plain connection in autocommit (PostgreSQL
-        # only; SQLite and tests' outer transactions read through the session).
+        # only; SQLite and tests' outer transactions read through the session), from a pool of
+        # its own whose connections stay in autocommit: switching a shared pool's connection
+        # on every checkout and back on every return cost ~5% of a POST (docs/benchmarks.md).
         self.autocommit_engine: Engine | None = None
         if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-            self.autocommit_engine = bind.execution_options(isolation_level="AUTOCOMMIT")
+            url = bind.url.render_as_string(hide_password=False)
+            autocommit = make_engine(url, isolation_level="AUTOCOMMIT")
+            self.autocommit_engine = autocommit.execution_options(**{AUTOCOMMIT: True})
+            _dispose_together(bind, autocommit)
 
     def init_app(self, app: Flask) -> None:
         app.extensions["claimwatch.db"] = self
@@ -137,6 +144,24 @@ class Database:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def _dispose_together(engine: Engine, autocommit: Engine) -> None:
+    """The two pools of one database go together: disposing the app's engine disposes the
+    autocommit pool, and a dead connection found in either (PostgreSQL restarted) drops the
+    other's connections too, so that only the request that found it fails (as with one pool,
+    tests/test_db_reconnect.py)."""
+
+    def disposed(_engine: Engine) -> None:
+        autocommit.dispose()
+
+    def failed(context: ExceptionContext) -> None:
+        if context.is_disconnect:
+            engine.dispose()  # and, through `disposed`, the autocommit pool
+
+    event.listen(engine, "engine_disposed", disposed)
+    event.listen(engine, "handle_error", failed)
+    event.listen(autocommit, "handle_error", failed)
 
 
 def get_db(app: Flask | None = None) -> Database:
@@ -206,11 +231,11 @@ def all_or_nothing(connection: Connection) -> Iterator[None]:
     """Statements that must be written together. On a connection in autocommit
     (`autocommit_connection` on PostgreSQL) they get a transaction of their own; otherwise
     they already share the caller's transaction."""
-    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+    if not connection.get_execution_options().get(AUTOCOMMIT):
         yield
         return
     connection.commit()  # ends SQLAlchemy's record of the autocommit work; sends nothing
-    connection.execution_options(isolation_level=connection.default_isolation_level)
+    connection.execution_options(isolation_level="READ COMMITTED")
     try:
         with connection.begin():
             yield

@@ -25,7 +25,8 @@ def test_reads_record_token_use_and_return_their_connections(served: tuple[Flask
     app, secret = served
     client = app.test_client()
     auth = {"Authorization": f"Bearer {secret}"}
-    pool = get_db(app).engine.pool
+    db = get_db(app)
+    engines = [db.engine] + ([db.autocommit_engine] if db.autocommit_engine else [])
     with time_machine.travel(NOW, tick=False):
         created = client.post(
             "/api/v1/claims", headers=auth, json={"statement": "Read me", "expected_within": "P3W"}
@@ -41,8 +42,13 @@ def test_reads_record_token_use_and_return_their_connections(served: tuple[Flask
         assert [item["id"] for item in listed.json["items"]] == [claim_id]
         assert client.get(f"/api/v1/claims/{claim_id}", headers=auth).json["statement"] == "Read me"
     assert last_used(app) == later  # committed by the read itself
-    assert pool.checkedout() == 0
+    assert [engine.pool.checkedout() for engine in engines] == [0] * len(engines)
 
     refused = client.get("/api/v1/claims", headers={"Authorization": "Bearer cw_unknown"})
     assert refused.status_code == 401
-    assert pool.checkedout() == 0
+    assert [engine.pool.checkedout() for engine in engines] == [0] * len(engines)
+
+    # Disposing the app's engine disposes the autocommit pool with it (PostgreSQL).
+    assert engines[-1].pool.checkedin() >= 1
+    db.engine.dispose()
+    assert [engine.pool.checkedin() for engine in engines] == [0] * len(engines)
