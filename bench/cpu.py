@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 TICK = 1 / os.sysconf("SC_CLK_TCK")
 
 
-def _seconds(pid: int) -> float:
+def process_seconds(pid: int) -> float:
     """User + system CPU seconds of one process (0 when it is gone)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -44,7 +44,7 @@ def tree_seconds(pid: int) -> float:
         more = {child for child, parent in parents.items() if parent in tree} - tree
         tree |= more
         grew = bool(more)
-    return sum(_seconds(member) for member in tree)
+    return sum(process_seconds(member) for member in tree)
 
 
 def backend_seconds(engine: Engine) -> float | None:
@@ -58,4 +58,4 @@ def backend_seconds(engine: Engine) -> float | None:
         ).all()
     if pids and not Path(f"/proc/{pids[0]}/stat").exists():
         return None
-    return sum(_seconds(pid) for pid in pids)
+    return sum(process_seconds(pid) for pid in pids)
