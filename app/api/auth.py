@@ -107,16 +107,13 @@ def _invalid_token() -> ApiError:
     )
 
 
-def authenticate(now: datetime, scope: TokenScope = TokenScope.READ) -> None:
-    """Check that the request's token may read (401 if not); use `authenticate_writer` for
+def authenticate(now: datetime) -> None:
+    """Check that the request's token may read (401 if not); `authenticate_writer` is for
     writes.
 
     Reads check the token as plain columns (no ORM objects), and may be answered from the
     per-process cache of recently verified tokens (see `ReadTokenCache`).
     """
-    if scope is TokenScope.WRITE:
-        authenticate_writer(now)
-        return
     secret = _bearer()
     cache = read_cache()
     if cache.allows(secret, now):

@@ -23,7 +23,7 @@ from app.claims.creation import NewClaim, insert_claim
 from app.claims.errors import ValidationError
 from app.clock import utcnow
 from app.db import autocommit_connection, commit_request, get_session
-from app.models import Claim, ClaimStatus, TokenScope
+from app.models import Claim, ClaimStatus
 
 CLAIM_ID = "/claims/<id:claim_id>"
 LIST_QUERY = [
@@ -207,7 +207,7 @@ def _created(new: NewClaim) -> Response:
 )
 def get_claim_view(claim_id: int) -> Response:
     connection = autocommit_connection()
-    authenticate(utcnow(), TokenScope.READ)
+    authenticate(utcnow())
     return claim_response(read_claim(connection, claim_id))
 
 

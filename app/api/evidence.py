@@ -15,7 +15,6 @@ from app.api.serialize import evidence as evidence_json
 from app.claims import add_evidence, withdraw_evidence
 from app.clock import utcnow
 from app.db import autocommit_session, get_session
-from app.models import TokenScope
 
 EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"
 
@@ -31,7 +30,7 @@ EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"
 )
 def list_evidence_view(claim_id: int) -> Response:
     session = autocommit_session()
-    authenticate(utcnow(), TokenScope.READ)
+    authenticate(utcnow())
     load_claim(claim_id)
     return jsonify(items=read_evidence(session.connection(), claim_id))
 

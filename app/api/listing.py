@@ -17,7 +17,6 @@ from sqlalchemy import (
     Select,
     bindparam,
     exists,
-    literal,
     literal_column,
     tuple_,
 )
@@ -106,33 +105,6 @@ def parse_query(args: Any) -> ClaimQuery:
     return query
 
 
-def build_select(query: ClaimQuery, dialect: str) -> Select[Any]:
-    column, descending = SORTS[query.sort]
-    stmt = claim_rows()
-    if query.statuses:
-        stmt = stmt.where(Claim.status.in_(query.statuses))
-    if query.tag:
-        stmt = stmt.where(exists().where(ClaimTag.claim_id == Claim.id, ClaimTag.tag == query.tag))
-    if query.source is not None:
-        stmt = stmt.where(Claim.source_id == query.source)
-    if query.assignee is not None:
-        stmt = stmt.where(Claim.assignee_id == query.assignee)
-    if query.q:
-        stmt = stmt.where(text_match(dialect, query.q))
-    # A bare date reads as a deadline (the end of that day): "due by D" includes D.
-    if query.window_end_before is not None:
-        stmt = stmt.where(Claim.window_end <= query.window_end_before)
-    if query.window_end_after is not None:
-        stmt = stmt.where(Claim.window_end > query.window_end_after)
-    if query.cursor:
-        value, last_id = decode_cursor(query.cursor, query.sort)
-        key = tuple_(column, Claim.id)
-        bound = tuple_(literal(value, column.type), literal(last_id, Claim.id.type))
-        stmt = stmt.where(key < bound if descending else key > bound)
-    order = (column.desc(), Claim.id.desc()) if descending else (column.asc(), Claim.id.asc())
-    return stmt.order_by(*order).limit(query.limit + 1)
-
-
 @lru_cache(maxsize=1024)
 def _shape(
     dialect: str,
@@ -182,9 +154,8 @@ def _shape(
 
 
 def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[str, Any]]:
-    """The statement of one page and its parameters (`build_select` when searching text)."""
-    if query.q:
-        return build_select(query, dialect), {}
+    """The statement of one page and its parameters. A text search adds its condition to the
+    statement of its shape, so that statement is new on every request."""
     stmt = _shape(
         dialect,
         query.sort,
@@ -207,6 +178,8 @@ def page_statement(query: ClaimQuery, dialect: str) -> tuple[Select[Any], dict[s
     }
     if query.cursor:
         params["cursor_value"], params["cursor_id"] = decode_cursor(query.cursor, query.sort)
+    if query.q:
+        stmt = stmt.where(text_match(dialect, query.q))
     return stmt, {name: value for name, value in params.items() if value is not None}
 
 

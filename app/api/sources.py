@@ -15,7 +15,7 @@ from app.claims.stats import claim_stats
 from app.claims.track_record import TrackRecord, track_records
 from app.clock import utcnow
 from app.db import autocommit_session, get_session
-from app.models import Source, TokenScope
+from app.models import Source
 
 
 def _source_json(source: Source, record: TrackRecord) -> dict:
@@ -39,7 +39,7 @@ def _source_json(source: Source, record: TrackRecord) -> dict:
 def list_sources_view() -> Response:
     autocommit_session()
     now = utcnow()
-    authenticate(now, TokenScope.READ)
+    authenticate(now)
     session = get_session()
     sources = session.scalars(select(Source).order_by(Source.name_key)).all()
     grace = current_app.config["OVERDUE_GRACE"]
@@ -59,7 +59,7 @@ def list_sources_view() -> Response:
 def get_source_view(source_id: int) -> Response:
     autocommit_session()
     now = utcnow()
-    authenticate(now, TokenScope.READ)
+    authenticate(now)
     session = get_session()
     source = session.get(Source, source_id)
     if source is None:
@@ -81,5 +81,5 @@ def get_source_view(source_id: int) -> Response:
 def stats_view() -> Response:
     autocommit_session()
     now = utcnow()
-    authenticate(now, TokenScope.READ)
+    authenticate(now)
     return jsonify(claim_stats(get_session(), now).as_dict())

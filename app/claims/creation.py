@@ -29,14 +29,12 @@ _CLAIMS = Claim.__table__
 _TAGS = ClaimTag.__table__
 _EVENTS = ClaimEvent.__table__
 _SOURCES = Source.__table__
-# What a new claim is given; every other column starts empty.
+# The fields a new claim may leave out, with the model's defaults ("" or NULL); every column
+# not in NEW_COLUMNS starts empty.
+OPTIONAL = ("subject", "details", "claimant", "first_seen_url", "claimed_on", "window_start")
 DEFAULTS: dict[str, Any] = {
-    "subject": "",
-    "details": "",
-    "claimant": "",
-    "first_seen_url": None,
-    "claimed_on": None,
-    "window_start": None,
+    name: None if _CLAIMS.c[name].default is None else _CLAIMS.c[name].default.arg
+    for name in OPTIONAL
 }
 NEW_COLUMNS = (
     *DEFAULTS,

@@ -134,13 +134,13 @@ def test_text_search_on_postgresql_can_use_the_gin_index(tmp_path):
     from sqlalchemy import text
     from werkzeug.datastructures import MultiDict
 
-    from app.api.listing import build_select, parse_query
+    from app.api.listing import page_statement, parse_query
     from app.db import make_engine
     from tests.databases import fresh_database
 
     with fresh_database("postgresql", tmp_path) as url:
         engine = make_engine(url)
-        stmt = build_select(parse_query(MultiDict([("q", "deepseek")])), "postgresql")
+        stmt, _ = page_statement(parse_query(MultiDict([("q", "deepseek")])), "postgresql")
         sql = stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
         with engine.begin() as conn:
             conn.execute(text("SET LOCAL enable_seqscan = off"))
