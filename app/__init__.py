@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask
 
+from app import routing, unit_of_work
+from app.claims.policy import DeskPolicy
 from app.config import load_settings
 from app.db import Database, make_engine
 
@@ -40,19 +42,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     if settings.database_url.startswith("sqlite"):
         settings.instance_path.mkdir(parents=True, exist_ok=True)
-    Database(bind or make_engine(settings.database_url)).init_app(app)
+    policy = DeskPolicy(overdue_grace=settings.overdue_grace)
+    database = Database(bind or make_engine(settings.database_url), policy.connection_options())
+    unit_of_work.init_app(app, database)
+    routing.init_app(app)
 
     from app.health import bp as health_bp
 
     app.register_blueprint(health_bp)
 
     from app.api import init_api
-    from app.digests import unsubscribe
     from app.web import init_web
 
     init_api(app)
     init_web(app, settings)
-    unsubscribe.init_app(app)  # after init_web: its one-click POST is exempt from CSRF
 
     from app.cli import register_commands
 

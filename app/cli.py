@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import claims, db, demo, digests, sweep, users
+    from app.commands import claims, db, demo, sweep, users
+    from app.digests import cli as digests
 
     for command in (
         db.db_group,

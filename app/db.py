@@ -1,19 +1,24 @@
-"""The declarative base, the UTC timestamp type and the per-app engine and session wiring."""
+"""The declarative base, the UTC timestamp type, and the engines of one database (no Flask).
+
+Models, migrations and the domain import this module; the Flask wiring of a request's session
+lives in `app.unit_of_work`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, Insert, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+# Ids are INTEGER columns: a larger number names nothing, and would make a query fail.
+MAX_ID = 2_147_483_647
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -50,6 +55,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def insert_ignoring_conflicts(table: Table, dialect: str, *index_elements: str) -> Insert:
+    """INSERT that skips rows whose unique key another transaction wrote first (both
+    databases spell it `ON CONFLICT DO NOTHING`, through their own dialect's construct)."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table)
+    return statement.on_conflict_do_nothing(index_elements=list(index_elements) or None)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the driver, decide where transactions begin: pysqlite's own
     # handling skips BEGIN before SELECTs and breaks SAVEPOINTs (SQLAlchemy's SQLite docs).
@@ -62,9 +75,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# Execution option marking connections of the autocommit pool (`Database.autocommit_engine`).
-AUTOCOMMIT = "claimwatch_autocommit"
-# Execution option for long read-only work on SQLite (exports): begin without the write lock.
+# Execution option for reads on SQLite (the read connection, exports): begin without the
+# write lock.
 READ_ONLY = {"sqlite_begin": "DEFERRED"}
 
 
@@ -72,7 +84,7 @@ def _sqlite_begin(connection: Connection) -> None:
     # IMMEDIATE takes SQLite's single write lock up front (waiting up to busy_timeout). A
     # deferred transaction that reads and then writes fails outright when another process
     # wrote in between, which would lose a reviewer's form submission; short transactions
-    # queueing for the lock is the better trade for the embedded database. Long reads opt out
+    # queueing for the lock is the better trade for the embedded database. Reads opt out
     # with READ_ONLY (in WAL mode they then neither block writers nor wait for them).
     mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
     connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
@@ -85,11 +97,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    # No pre-ping: it cost a round trip on every checkout, a fifth of a cheap API read. A
-    # connection that died (PostgreSQL restarted, a proxy cut it) fails the one statement
-    # that finds out; SQLAlchemy then recognises the disconnect and invalidates the whole
-    # pool, so the next request gets fresh connections (tests/test_db_reconnect.py).
-    # pool_recycle replaces connections before idle-timeouts of proxies and firewalls bite.
+    # No pre-ping: a round trip on every checkout. A connection that died (PostgreSQL
+    # restarted, a proxy cut it) fails the one statement that finds out; SQLAlchemy then
+    # recognises the disconnect and invalidates the whole pool, so the next request gets
+    # fresh connections (tests/test_db_reconnect.py). pool_recycle replaces connections
+    # before idle-timeouts of proxies and firewalls bite.
     kwargs.setdefault("pool_pre_ping", False)
     kwargs.setdefault("pool_recycle", 1800)
     kwargs.setdefault("pool_size", 5)
@@ -111,133 +123,64 @@ def database_unavailable(exc: BaseException) -> bool:
 
 
 class Database:
-    """Engine and session factory of one app; one session per app context."""
+    """One database: the engine behind every unit of work, the session factory, and the
+    engine of the hot reads.
 
-    def __init__(self, bind: Engine | Connection) -> None:
-        self.bind = bind
+    `bind` is an Engine, or a Connection holding a test's outer transaction (then commits
+    become savepoints and every read goes through that connection). `options` are execution
+    options every connection carries: the desk's policy (`app.claims.policy`), which the
+    domain reads from the session or connection it is given, so no caller passes it.
+    """
+
+    def __init__(self, bind: Engine | Connection, options: dict[str, Any] | None = None) -> None:
+        self.options = dict(options or {})
         self.engine = bind if isinstance(bind, Engine) else bind.engine
-        # A Connection bind means a test holds an outer transaction: commits become savepoints.
+        self.bind: Engine | Connection = bind.execution_options(**self.options)
         mode = "create_savepoint" if isinstance(bind, Connection) else "conditional_savepoint"
         self.sessionmaker = sessionmaker(
-            bind=bind, expire_on_commit=False, join_transaction_mode=mode
+            bind=self.bind, expire_on_commit=False, join_transaction_mode=mode
         )
-        # Reads that need no transaction get a plain connection in autocommit (PostgreSQL
-        # only; SQLite and tests' outer transactions read through the session), from a pool of
-        # its own whose connections stay in autocommit: switching a shared pool's connection
-        # on every checkout and back on every return cost ~5% of a POST (docs/benchmarks.md).
-        self.autocommit_engine: Engine | None = None
-        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-            url = bind.url.render_as_string(hide_password=False)
-            autocommit = make_engine(url, isolation_level="AUTOCOMMIT")
-            self.autocommit_engine = autocommit.execution_options(**{AUTOCOMMIT: True})
-            _dispose_together(bind, autocommit)
+        self.read_engine = self._read_engine()
 
-    def init_app(self, app: Flask) -> None:
-        app.extensions["claimwatch.db"] = self
-        app.teardown_appcontext(self._close_session)
+    def _read_engine(self) -> Engine | None:
+        """Where the hot reads get their connection (`app.unit_of_work.read_connection`).
 
-    @staticmethod
-    def _close_session(_exc: BaseException | None) -> None:
-        connection = g.pop("db_autocommit_connection", None)
-        if connection is not None and g.pop("db_autocommit_connection_own", False):
-            connection.close()
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+        PostgreSQL: a pool of its own whose connections stay in autocommit, so a read costs no
+        BEGIN and COMMIT round trips (switching connections of the main pool to autocommit
+        and back on every checkout cost more than it saved). SQLite: the main engine, reading
+        in a deferred transaction that takes no write lock. A test's Connection: None (reads
+        go through it).
+        """
+        if isinstance(self.bind, Connection):
+            return None
+        if self.engine.dialect.name != "postgresql":
+            return self.engine.execution_options(**READ_ONLY, **self.options)
+        url = self.engine.url.render_as_string(hide_password=False)
+        reads = make_engine(url, isolation_level="AUTOCOMMIT")
+        _dispose_together(self.engine, reads)
+        return reads.execution_options(**self.options)
+
+    def session(self) -> Session:
+        """A new session (a unit of work) on this database."""
+        return self.sessionmaker()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
-def _dispose_together(engine: Engine, autocommit: Engine) -> None:
-    """The two pools of one database go together: disposing the app's engine disposes the
-    autocommit pool, and a dead connection found in either (PostgreSQL restarted) drops the
-    other's connections too, so that only the request that found it fails (as with one pool,
-    tests/test_db_reconnect.py)."""
+def _dispose_together(engine: Engine, reads: Engine) -> None:
+    """The two pools of one database go together: disposing the main engine disposes the read
+    pool, and a dead connection found in either (PostgreSQL restarted) drops the other's
+    connections too, so that only the request that found it fails (tests/test_db_reconnect.py).
+    """
 
     def disposed(_engine: Engine) -> None:
-        autocommit.dispose()
+        reads.dispose()
 
     def failed(context: ExceptionContext) -> None:
         if context.is_disconnect:
-            engine.dispose()  # and, through `disposed`, the autocommit pool
+            engine.dispose()  # and, through `disposed`, the read pool
 
     event.listen(engine, "engine_disposed", disposed)
     event.listen(engine, "handle_error", failed)
-    event.listen(autocommit, "handle_error", failed)
-
-
-def get_db(app: Flask | None = None) -> Database:
-    """The Database of the given (or current) app."""
-    return (app or current_app).extensions["claimwatch.db"]
-
-
-def get_session() -> Session:
-    """The session of the current app context, opened on first use, closed at teardown."""
-    session = g.get("db_session")
-    if session is None:
-        session = g.db_session = get_db().sessionmaker()
-    return session
-
-
-def autocommit_session() -> Session:
-    """The request's session, in autocommit on PostgreSQL: every statement commits on its own.
-
-    For requests that write nothing (or only what may commit by itself, a token's
-    `last_used_at`). Saves the BEGIN and COMMIT / ROLLBACK round trips of a transaction; each
-    read is one consistent statement anyway. Must come before the session's first statement
-    (later it is left as it is); SQLite, and tests' outer transactions, keep transactions, so
-    callers still commit.
-    """
-    session = get_session()
-    db = get_db()
-    if (
-        isinstance(db.bind, Engine)
-        and db.engine.dialect.name == "postgresql"
-        and not session.in_transaction()
-    ):
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return session
-
-
-def autocommit_connection() -> Connection:
-    """A connection whose statements commit on their own, one per app context: for reads
-    (and what may commit by itself, a token's `last_used_at`), and for a change that one
-    statement makes whole (a new claim, app.claims.creation).
-
-    On PostgreSQL a pooled connection in autocommit, without an ORM session around it: for the
-    API's cheapest requests the session's bookkeeping cost a tenth of their CPU
-    (docs/benchmarks.md, "api"). When the context already has a session, or on SQLite, the
-    session's connection, in its transaction: `commit_request` commits it.
-    """
-    connection: Connection | None = g.get("db_autocommit_connection")
-    if connection is None:
-        engine = get_db().autocommit_engine
-        if engine is None or "db_session" in g:
-            connection = autocommit_session().connection()
-        else:
-            connection = engine.connect()
-            g.db_autocommit_connection_own = True
-        g.db_autocommit_connection = connection
-    return connection
-
-
-def commit_request() -> None:
-    """Commit the request's session, if it has one (`autocommit_connection` on SQLite)."""
-    session = g.get("db_session")
-    if session is not None:
-        session.commit()
-
-
-@contextmanager
-def all_or_nothing(connection: Connection) -> Iterator[None]:
-    """Statements that must be written together. On a connection in autocommit
-    (`autocommit_connection` on PostgreSQL) they get a transaction of their own; otherwise
-    they already share the caller's transaction."""
-    if not connection.get_execution_options().get(AUTOCOMMIT):
-        yield
-        return
-    connection.commit()  # ends SQLAlchemy's record of the autocommit work; sends nothing
-    connection.execution_options(isolation_level="READ COMMITTED")
-    try:
-        with connection.begin():
-            yield
-    finally:
-        connection.execution_options(isolation_level="AUTOCOMMIT")
+    event.listen(reads, "handle_error", failed)

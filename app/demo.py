@@ -61,7 +61,7 @@ def load_demo(session: Session, now: datetime) -> bool:
             "claimed_on": today - timedelta(days=6),
             "expected_within": "P3W",
         },
-    )
+    ).claim
     add_evidence(
         session,
         reviewer,
@@ -92,7 +92,7 @@ def load_demo(session: Session, now: datetime) -> bool:
             "claimed_on": past.date(),
             "expected_within": "P2W",
         },
-    )
+    ).claim
     confirmed = create_claim(
         session,
         reviewer,
@@ -106,7 +106,7 @@ def load_demo(session: Session, now: datetime) -> bool:
             "claimed_on": past.date(),
             "expected_within": "P3W",
         },
-    )
+    ).claim
     add_evidence(
         session,
         reviewer,
@@ -141,7 +141,7 @@ def load_demo(session: Session, now: datetime) -> bool:
             "claimed_on": past.date(),
             "window_end": (past + timedelta(days=20)).date(),
         },
-    )
+    ).claim
     add_evidence(
         session,
         reviewer,
@@ -174,7 +174,7 @@ def load_demo(session: Session, now: datetime) -> bool:
             "claimed_on": past.date(),
             "expected_within": "P10D",
         },
-    )
+    ).claim
     extend_window(
         session,
         reviewer,

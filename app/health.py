@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.db import get_session
+from app.unit_of_work import get_session
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from app.api.pagination import encode_cursor
+from app.claims.cursor import Cursor
 from app.db import make_engine
 from bench.seed import bench_token, seed
 
@@ -97,7 +97,7 @@ def deep_cursor(url: str, offset: int = 900_000) -> str:
             {"o": offset - 1},
         ).one()
     engine.dispose()
-    return encode_cursor("window_end", row.window_end, row.id)
+    return Cursor("window_end", row.window_end, row.id).encode()
 
 
 def some_claim_ids(url: str) -> list[int]:

@@ -29,10 +29,10 @@ from sqlalchemy.engine import Engine, make_url
 
 from app import create_app, migrate
 from app.config import check_database_url
-from app.db import get_db
-from app.digests.build import build_digests, readers_of
-from app.digests.job import mail_settings, run_digest_pass
-from app.digests.render import render_digest
+from app.digests.job import run_digest_pass
+from app.mail.content import build_digests, readers_of
+from app.mail.render import MailSettings, render_digest
+from app.unit_of_work import get_db
 from bench.digests_seed import seed
 
 NOW = datetime(2026, 11, 20, 8, 0, 30, tzinfo=UTC)
@@ -126,7 +126,7 @@ def one_run(app: Flask, readers: int) -> dict[str, float]:
     assert summary.sent == readers, summary
 
     # The floor: the same messages, rendered beforehand, over one plain smtplib connection.
-    mail = mail_settings(app)
+    mail = MailSettings.from_config(app.config)
     with get_db(app).sessionmaker() as session:
         ids = session.scalars(text("SELECT id FROM digest_deliveries ORDER BY id")).all()
         contents = build_digests(session, readers_of(session, ids))

@@ -20,9 +20,9 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from app.claims.events import record_event
-from app.claims.overdue import flag_overdue_claims
 from app.db import UTCDateTime, make_engine
 from app.models import Claim, EventKind
+from app.sweep import flag_overdue_claims
 from bench.sweep_data import NOW
 
 LONG_AGO = NOW - timedelta(days=365 * 50)

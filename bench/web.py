@@ -36,7 +36,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 from app import create_app
-from app.claims.listing import Cursor
+from app.claims.cursor import Cursor
+from app.claims.reads import ATTENTION
 from bench import cpu, web_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +94,9 @@ def deep_cursor(url: str) -> tuple[str, int]:
             {"skip": skip},
         ).one()
     engine.dispose()
-    return Cursor(2, window_end.astimezone(UTC), claim_id).encode(), (open_n + skip) // 50 + 2
+    return Cursor(ATTENTION, window_end.astimezone(UTC), claim_id, 2).encode(), (
+        open_n + skip
+    ) // 50 + 2
 
 
 def cases(url: str, label: str) -> dict[str, str]:

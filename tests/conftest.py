@@ -8,7 +8,7 @@ the app's commits become savepoints inside it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.db import get_db, make_engine
+from app.db import make_engine
+from app.unit_of_work import get_db
 from tests.databases import backends, fresh_database
 from tests.factories import Factory
 
@@ -82,12 +83,28 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
 
 
 @pytest.fixture
-def app(database_url: str, connection: Connection, tmp_path: os.PathLike[str]) -> Flask:
+def make_app(
+    database_url: str, connection: Connection, tmp_path: os.PathLike[str]
+) -> Callable[..., Flask]:
+    """Builds an app bound to the test's connection, with settings given as environment
+    variables would give them (`make_app(OVERDUE_GRACE="2h")`)."""
+
+    def build(**settings: str) -> Flask:
+        config = app_config(
+            database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path), **settings
+        )
+        app = create_app(config)
+        app.test_cli_runner_class = CommandRunner
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
     """The app, bound to the test's connection. No app context is held open: every request
     and every command gets its own context, `g` and session, as in production."""
-    app = create_app(app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path)))
-    app.test_cli_runner_class = CommandRunner
-    return app
+    return make_app()
 
 
 @pytest.fixture

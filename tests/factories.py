@@ -39,9 +39,12 @@ class Factory:
         values.setdefault("statement", f"Example Corp will announce product {next(_serial)}")
         if "expected_within" not in values:
             values.setdefault("window_end", (now or self.now) + timedelta(days=21))
-        return create_claim(self.session, actor or self.reviewer, now or self.now, values)
+        return create_claim(self.session, actor or self.reviewer, now or self.now, values).claim
 
     def evidence(self, claim: Claim, actor: User | None = None, **values: Any) -> Evidence:
         values.setdefault("url", f"https://news.example/{next(_serial)}")
         values.setdefault("stance", "supports")
-        return add_evidence(self.session, actor or self.reviewer, self.now, claim.id, values)
+        event = add_evidence(self.session, actor or self.reviewer, self.now, claim.id, values)
+        item = self.session.get(Evidence, event.data["evidence_id"])
+        assert item is not None
+        return item

@@ -1,12 +1,17 @@
-"""The claim list's order and keyset pagination (overdue first, longest overdue first)."""
+"""The desk's order of the claim list (overdue first, longest overdue first; then pending,
+closing soonest first; then resolved, latest window first) and its keyset pages."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from app.claims import resolve_claim
-from app.claims.listing import Cursor, ListFilters, list_claims
-from app.claims.overdue import flag_overdue_claims
+from app.claims.cursor import Cursor, decode_cursor
+from app.claims.errors import ValidationError
+from app.claims.reads import ATTENTION, ClaimQuery, ClaimSummary, claim_page
+from app.sweep import flag_overdue_claims
 from tests.conftest import NOW
 
 
@@ -33,11 +38,15 @@ def expected_order(made):
             ids["done_old"]]  # fmt: skip
 
 
+def desk(session, **filters):
+    return claim_page(session.connection(), ClaimQuery(sort=ATTENTION, **filters), ClaimSummary)
+
+
 def test_overdue_come_first_longest_overdue_first_then_pending_then_resolved(factory, session):
     made = build_desk(factory, session)
-    page = list_claims(session.connection(), ListFilters(), limit=50)
-    assert [c.id for c in page.claims] == expected_order(made)
-    assert page.next_cursor is None
+    page = desk(session, limit=50)
+    assert [c.id for c in page.rows] == expected_order(made)
+    assert page.next is None
 
 
 def test_every_page_size_walks_the_same_order_exactly_once(factory, session):
@@ -45,36 +54,56 @@ def test_every_page_size_walks_the_same_order_exactly_once(factory, session):
     for size in (1, 2, 3, 4):
         seen, cursor = [], None
         while True:
-            page = list_claims(session.connection(), ListFilters(), cursor, limit=size)
-            seen += [c.id for c in page.claims]
-            if page.next_cursor is None:
+            page = desk(session, limit=size, cursor=cursor)
+            seen += [c.id for c in page.rows]
+            if page.next is None:
                 break
-            cursor = page.next_cursor
+            cursor = decode_cursor(page.next.encode(), ATTENTION, 3)
         assert seen == expected_order(made), size
 
 
 def test_filters_narrow_the_list(factory, session):
     made = build_desk(factory, session)
-    overdue = list_claims(session.connection(), ListFilters(statuses=frozenset({"overdue"})))
-    assert {c.id for c in overdue.claims} == {
+    overdue = desk(session, statuses=("overdue",))
+    assert {c.id for c in overdue.rows} == {
         made[n].id for n in ("late3", "late30", "late10", "late10b")
     }
     tagged = factory.claim(tags=["chips"], subject="Ascend chips")
-    by_tag = list_claims(session.connection(), ListFilters(tag="chips"))
-    assert [c.id for c in by_tag.claims] == [tagged.id]
-    by_text = list_claims(session.connection(), ListFilters(q="ascend"))
-    assert [c.id for c in by_text.claims] == [tagged.id]
+    assert [c.id for c in desk(session, tag="chips").rows] == [tagged.id]
+    assert [c.id for c in desk(session, q="ascend").rows] == [tagged.id]
 
 
-def test_a_malformed_cursor_means_the_first_page(factory, session):
-    build_desk(factory, session)
-    first = list_claims(session.connection(), ListFilters(), limit=3)
-    for junk in ("", "abc", "9.1.1", "1.x.2", "1.99999999999999999999.1", "0.1.2147483648"):
-        assert [c.id for c in list_claims(session.connection(), ListFilters(), junk, 3).claims] == [
-            c.id for c in first.claims
-        ]
+@pytest.mark.parametrize(
+    "junk",
+    ["", "abc", "9.1.1", "WyJhdHRlbnRpb24iLCIyMDI2LTExLTIwVDA5OjAwOjAwKzAwOjAwIiwxLDNd"],
+)
+def test_a_malformed_cursor_is_refused_naming_the_cursor(junk):
+    with pytest.raises(ValidationError) as refused:
+        decode_cursor(junk, ATTENTION, 3)
+    assert set(refused.value.errors) == {"cursor"}
 
 
-def test_cursors_keep_microseconds_exactly(factory):
-    cursor = Cursor(1, NOW + timedelta(microseconds=123457), 42)
-    assert Cursor.decode(cursor.encode()) == cursor
+@pytest.mark.parametrize(
+    ("row_id", "when"),
+    [
+        (2_147_483_648, "2026-11-20T09:00:00+00:00"),
+        (0, "2026-11-20T09:00:00+00:00"),
+        (1, "9999-12-31T23:00:00-05:00"),
+        (1, "0001-01-01T01:00:00+05:00"),
+    ],
+)
+def test_a_cursor_out_of_range_is_refused(row_id, when):
+    cursor = Cursor(ATTENTION, NOW, 1).encode()
+    forged = Cursor.__new__(Cursor)
+    object.__setattr__(forged, "sort", ATTENTION)
+    object.__setattr__(forged, "value", __import__("datetime").datetime.fromisoformat(when))
+    object.__setattr__(forged, "id", row_id)
+    object.__setattr__(forged, "group", 0)
+    assert cursor != forged.encode()
+    with pytest.raises(ValidationError):
+        decode_cursor(forged.encode(), ATTENTION, 3)
+
+
+def test_cursors_keep_microseconds_exactly():
+    cursor = Cursor(ATTENTION, NOW + timedelta(microseconds=123457), 42, 1)
+    assert decode_cursor(cursor.encode(), ATTENTION, 3) == cursor

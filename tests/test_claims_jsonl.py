@@ -21,9 +21,10 @@ from app.claims import (
     withdraw_evidence,
 )
 from app.claims_io.restore_check import compare_restore
-from app.db import READ_ONLY, get_db
+from app.db import READ_ONLY
 from app.demo import DEMO_EMAIL, load_demo
 from app.models import Claim, ClaimEvent, ClaimTag, Evidence, User
+from app.unit_of_work import get_db
 from tests.conftest import NOW, app_config
 from tests.databases import fresh_database
 from tests.io_helpers import counts, status_counters_match
@@ -150,7 +151,7 @@ def test_after_a_restore_new_claims_get_fresh_ids(runner, history, backend, tmp_
         writer.active = True
         claim = create_claim(
             restored, writer, NOW, {"statement": "New", "window_end": "2027-01-01"}
-        )
+        ).claim
         assert claim.id == max(c.id for c in history.scalars(select(Claim))) + 1
         assert status_counters_match(restored)
 

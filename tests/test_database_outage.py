@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from app.accounts.tokens import create_token
+from app.accounts.unsubscribe import make_token
 from app.accounts.users import create_user
-from app.db import get_db, get_session
-from app.digests.unsubscribe import make_token
+from app.unit_of_work import get_db, get_session
 from tests.conftest import NOW, app_config
 from tests.databases import fresh_database
 from tests.tcp_forwarder import TcpForwarder, free_port

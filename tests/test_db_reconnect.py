@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from app import create_app
 from app.accounts.tokens import create_token
 from app.accounts.users import create_user
-from app.db import get_db, make_engine
+from app.db import make_engine
+from app.unit_of_work import get_db
 from tests.conftest import app_config
 from tests.databases import fresh_database
 from tests.tcp_forwarder import TcpForwarder, free_port

@@ -10,8 +10,9 @@ import time_machine
 from sqlalchemy import func, select, text
 
 from app.claims import extend_window, reopen_claim, resolve_claim
-from app.claims.overdue import flag_overdue_batch, flag_overdue_claims
+from app.claims.overdue import flag_overdue_batch
 from app.models import Claim, ClaimEvent
+from app.sweep import flag_overdue_claims
 from tests.conftest import NOW
 
 MICRO = timedelta(microseconds=1)
@@ -55,9 +56,9 @@ def flagged_events(session, claim: Claim) -> list[ClaimEvent]:
     ],
 )
 def test_a_claim_is_overdue_only_once_window_end_plus_grace_is_strictly_past(
-    app, runner, factory, session, grace, clock, flagged
+    make_app, factory, session, grace, clock, flagged
 ):
-    app.config["OVERDUE_GRACE"] = grace
+    runner = make_app(OVERDUE_GRACE=f"{grace.total_seconds():.0f}s").test_cli_runner()
     window_end = NOW + timedelta(days=3)
     claim = factory.claim(window_end=window_end)
     session.commit()
@@ -191,23 +192,26 @@ def test_an_edit_based_on_the_version_before_the_flip_is_refused(factory, sessio
 def test_the_sweep_reaches_due_claims_through_indexes_never_by_scanning(session, backend):
     """The cost must follow the due claims: not the table, nor every pending claim."""
     from app.claims import overdue
+    from app.claims.policy import DeskPolicy
 
-    params = {"cutoff": NOW, "now": NOW, "batch": overdue.DEFAULT_BATCH}
+    flip = overdue._flip(backend, NOW, DeskPolicy(), overdue.DEFAULT_BATCH)
     if backend == "postgresql":
         # On a test-sized table a scan is cheapest; forbid it to see whether an index fits.
         session.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = "\n".join(session.scalars(explain("EXPLAIN", overdue._POSTGRES), params))
+        plan = "\n".join(row[0] for row in explain(session, "EXPLAIN", flip))
         assert re.search(r"Index (Only )?Scan using ix_claims_(pending|status)_window_end", plan)
         assert not re.search(r"Seq Scan|Bitmap Heap Scan|Hash Join", plan)
     else:
-        rows = session.execute(explain("EXPLAIN QUERY PLAN", overdue._SQLITE_FLIP), params)
-        plan = "\n".join(row[-1] for row in rows)
+        plan = "\n".join(row[-1] for row in explain(session, "EXPLAIN QUERY PLAN", flip))
         assert re.search(r"SEARCH claims USING (COVERING )?INDEX ix_claims_(pending|status)_", plan)
         assert "SEARCH claims USING INTEGER PRIMARY KEY (rowid=?)" in plan
         assert "SCAN claims" not in plan
 
 
-def explain(prefix: str, statement):
-    """`statement` (a text(), or its .columns() form) behind an EXPLAIN prefix."""
-    clause = getattr(statement, "element", statement)
-    return text(f"{prefix} {clause.text}").bindparams(*clause._bindparams.values())
+def explain(session, prefix: str, statement) -> list:
+    """The rows of `prefix` (EXPLAIN ...) followed by `statement` as the dialect writes it."""
+    compiled = statement.compile(dialect=session.get_bind().dialect)
+    values = compiled.construct_params()
+    if compiled.positiontup is not None:
+        values = tuple(values[name] for name in compiled.positiontup)
+    return session.connection().exec_driver_sql(f"{prefix} {compiled}", values).all()

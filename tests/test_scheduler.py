@@ -22,9 +22,9 @@ from sqlalchemy.engine import make_url
 
 from app import create_app, migrate
 from app.config import PROJECT_ROOT
-from app.db import get_db
 from app.models import Claim
 from app.scheduler import build_scheduler, run_job, scheduled_jobs
+from app.unit_of_work import get_db
 from tests.bulk import insert_pending_claims
 from tests.conftest import NOW, app_config
 from tests.databases import fresh_database

@@ -21,8 +21,8 @@ def test_sweep_now_flags_what_is_due_at_that_instant(runner, factory, session):
     assert [session.get(Claim, c.id).status for c in (early, late)] == ["overdue", "overdue"]
 
 
-def test_sweep_applies_the_configured_grace(app, runner, factory, session):
-    app.config["OVERDUE_GRACE"] = timedelta(hours=1)
+def test_sweep_applies_the_configured_grace(make_app, factory, session):
+    runner = make_app(OVERDUE_GRACE="1h").test_cli_runner()
     factory.claim(window_end=NOW - timedelta(minutes=30))
     session.commit()
     assert runner.invoke(args=["sweep", "--now", NOW.isoformat()]).output == (

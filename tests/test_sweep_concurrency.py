@@ -11,9 +11,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.claims.access import lock_claim
-from app.claims.overdue import flag_overdue_claims
 from app.db import make_engine
 from app.models import Claim, ClaimEvent
+from app.sweep import flag_overdue_claims
 from tests.bulk import insert_pending_claims
 from tests.conftest import NOW
 from tests.databases import fresh_database

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from app.claims import extend_window, resolve_claim
-from app.claims.overdue import flag_overdue_claims
 from app.claims.stats import claim_stats
 from app.claims.track_record import track_record, track_records, wilson_interval
+from app.sweep import flag_overdue_claims
 from tests.conftest import NOW
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from app.claims import resolve_claim
 from app.claims.activity import weekly_activity
-from app.claims.overdue import flag_overdue_claims
+from app.sweep import flag_overdue_claims
 from tests.conftest import NOW  # Friday 2026-11-20
 
 

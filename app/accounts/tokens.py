@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
@@ -78,8 +77,8 @@ class TokenGrant:
     user: TokenUser
 
 
-# What a token check reads (`grant_from_row` reads it by position); built once, so SQLAlchemy
-# finds its compiled form by the memoized cache key.
+# What a token check reads; built once, so SQLAlchemy finds its compiled form by the memoized
+# cache key.
 GRANT = (
     select(
         ApiToken.id,
@@ -96,30 +95,24 @@ GRANT = (
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
-GRANT_WIDTH = len(GRANT.selected_columns)
-
-
-def grant_from_row(row: Any, now: datetime) -> TokenGrant | None:
-    """The grant in a row that starts with `GRANT`'s columns, if the token is usable."""
-    token_id, scope, expires_at, revoked_at, last_used_at, *person = row[:GRANT_WIDTH]
-    if not token_usable(revoked_at, expires_at, person[-1], now):
-        return None
-    return TokenGrant(token_id, scope, expires_at, last_used_at, TokenUser(*person))
 
 
 def find_token_grant(connection: Connection, secret: str, now: datetime) -> TokenGrant | None:
     """What the token with this text allows, and its user, if the token is neither revoked
-    nor expired and its user is active. One Core statement and plain values: loading the
-    token's user as an ORM object cost more than the statement (docs/benchmarks.md, "api")."""
+    nor expired and its user is active: one Core statement read as plain values (an API
+    request's cheapest part, so no ORM objects)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     row = connection.execute(GRANT, {"token_hash": hash_token(secret)}).one_or_none()
-    return None if row is None else grant_from_row(row, now)
+    if row is None or not token_usable(row.revoked_at, row.expires_at, row.active, now):
+        return None
+    user = TokenUser(row.user_id, row.email, row.name, row.role, row.active)
+    return TokenGrant(row.id, row.scope, row.expires_at, row.last_used_at, user)
 
 
-def record_use(connection: Connection, token_id: int, now: datetime) -> None:
-    """Set the token's `last_used_at` (the caller commits, unless in autocommit)."""
-    connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+def record_use(session: Session, token_id: int, now: datetime) -> None:
+    """Set the token's `last_used_at`, in the caller's unit of work."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
 def revoke_token(token: ApiToken, now: datetime) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
-from sqlalchemy import select
+from flask import Response
 
 from app.api import bp
 from app.api.auth import authenticate, authenticate_writer
@@ -19,19 +18,17 @@ from app.api.schemas.claims import (
     ResolveRequest,
 )
 from app.api.schemas.events import Event, EventList
-from app.api.serialize import event as event_json
+from app.api.shapes import event, json_response
 from app.claims import (
-    NotFound,
     assign_claim,
     comment_on_claim,
     extend_window,
     reopen_claim,
     resolve_claim,
 )
-from app.claims.events import claim_history
+from app.claims.reads import read_claim, read_event, read_events
 from app.clock import utcnow
-from app.db import autocommit_session, get_session
-from app.models import Claim, ClaimEvent, EventKind
+from app.unit_of_work import get_session, read_connection
 
 
 @operation(
@@ -98,8 +95,7 @@ def reopen_view(claim_id: int) -> Response:
     now = utcnow()
     actor = authenticate_writer(now)
     body, _ = parse_body(ReopenRequest)
-    grace = current_app.config["OVERDUE_GRACE"]
-    reopen_claim(get_session(), actor, now, claim_id, body.reason, grace)
+    reopen_claim(get_session(), actor, now, claim_id, body.reason)
     return changed_claim_response(claim_id)
 
 
@@ -134,21 +130,13 @@ def assign_view(claim_id: int) -> Response:
     body=CommentRequest,
     scope="write",
 )
-def comment_view(claim_id: int) -> tuple[Response, int]:
+def comment_view(claim_id: int) -> Response:
     now = utcnow()
     actor = authenticate_writer(now)
     body, _ = parse_body(CommentRequest)
     session = get_session()
-    comment_on_claim(session, actor, now, claim_id, body.body)
-    event = session.scalars(
-        select(ClaimEvent)
-        .where(ClaimEvent.claim_id == claim_id, ClaimEvent.kind == EventKind.COMMENTED)
-        .order_by(ClaimEvent.id.desc())
-        .limit(1)
-    ).one()
-    data = event_json(event)
-    session.commit()
-    return jsonify(data), 201
+    written = comment_on_claim(session, actor, now, claim_id, body.body)
+    return json_response(event(read_event(session.connection(), written.id)), 201)
 
 
 @operation(
@@ -161,8 +149,7 @@ def comment_view(claim_id: int) -> tuple[Response, int]:
     {200: Reply("The history", EventList)},
 )
 def events_view(claim_id: int) -> Response:
-    session = autocommit_session()
     authenticate(utcnow())
-    if session.get(Claim, claim_id) is None:
-        raise NotFound(f"there is no claim {claim_id}")
-    return jsonify(items=[event_json(e) for e in claim_history(session, claim_id)])
+    connection = read_connection()
+    read_claim(connection, claim_id)  # 404 when there is no such claim
+    return json_response({"items": [event(row) for row in read_events(connection, claim_id)]})

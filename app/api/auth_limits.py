@@ -19,7 +19,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 
 from app.api.errors import ApiError
-from app.web.extensions import limiter
+from app.extensions import limiter
 
 log = logging.getLogger(__name__)
 NAMESPACE = "api-token-failures"

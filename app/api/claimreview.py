@@ -7,20 +7,20 @@ datePublished and firstAppearance.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, current_app
 
 from app.api import bp
 from app.api.auth import authenticate
-from app.api.claims import CLAIM_ID, load_claim
+from app.api.claims import CLAIM_ID
 from app.api.openapi import Reply, operation
-from app.api.serialize import day, instant
 from app.claims import StateConflict
+from app.claims.reads import ClaimRow, read_claim, utc
 from app.clock import utcnow
-from app.db import autocommit_session
-from app.models import Claim
+from app.models import RESOLUTIONS
+from app.unit_of_work import read_connection
+from app.wire import dumps_script_safe, rfc3339
 
 LD_JSON = "application/ld+json"
 # The verdict in words, and on schema.org's 1 (false) to 5 (true) scale where there is one.
@@ -74,34 +74,35 @@ CLAIMREVIEW_SCHEMA: dict[str, Any] = {
 }
 
 
-def claim_review(claim: Claim, public_url: str) -> dict[str, Any]:
+def claim_review(claim: ClaimRow, public_url: str) -> dict[str, Any]:
     """The ClaimReview of a resolved claim."""
     words, value = RATINGS[claim.status]
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": words}
     if value is not None:
         rating.update(ratingValue=value, bestRating=5, worstRating=1)
-    claimant = claim.claimant or (claim.source.name if claim.source else "Unknown")
+    claimant = claim.claimant or claim.source_name or "Unknown"
     item: dict[str, Any] = {
         "@type": "Claim",
         "author": {"@type": "Organization", "name": claimant},
     }
     if claim.claimed_on:
-        item["datePublished"] = day(claim.claimed_on)
+        item["datePublished"] = claim.claimed_on.isoformat()
     if claim.first_seen_url:
         item["firstAppearance"] = {"@type": "CreativeWork", "url": claim.first_seen_url}
-        if claim.source:
+        if claim.source_name:
             item["firstAppearance"]["publisher"] = {
                 "@type": "Organization",
-                "name": claim.source.name,
+                "name": claim.source_name,
             }
-    assert claim.resolved_at is not None
+    resolved_at = utc(claim.resolved_at)
+    assert resolved_at is not None
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": f"{public_url}/claims/{claim.id}",
         "claimReviewed": claim.statement,
-        "datePublished": day(claim.resolved_at.date()),
-        "dateModified": instant(claim.updated_at),
+        "datePublished": resolved_at.date().isoformat(),
+        "dateModified": rfc3339(claim.updated_at),
         "author": {"@type": "Organization", "name": "Claimwatch", "url": public_url},
         "reviewRating": rating,
         "itemReviewed": item,
@@ -119,12 +120,12 @@ def claim_review(claim: Claim, public_url: str) -> dict[str, Any]:
     errors=[409],
 )
 def claimreview_view(claim_id: int) -> Response:
-    autocommit_session()
     authenticate(utcnow())
-    claim = load_claim(claim_id)
-    if not claim.is_resolved:
+    claim, _ = read_claim(read_connection(), claim_id)
+    if claim.status not in RESOLUTIONS:
         raise StateConflict(
             f"claim {claim_id} is {claim.status}; only a resolved claim is reviewed"
         )
     body = claim_review(claim, current_app.config["PUBLIC_URL"])
-    return Response(json.dumps(body, ensure_ascii=False), mimetype=LD_JSON)
+    # Publishers paste this into a <script type="application/ld+json"> element.
+    return Response(dumps_script_safe(body), mimetype=LD_JSON)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, render_template
 
 from app.api import bp
 from app.api.openapi import Reply, build_document, operation
+from app.api.shapes import json_response
 
 docs_bp = Blueprint("api_docs", __name__, template_folder="templates")
 API_VERSION = "1.0.0"
@@ -35,7 +36,7 @@ def document() -> dict[str, Any]:
     scope=None,
 )
 def openapi_view() -> Response:
-    return jsonify(document())
+    return json_response(document())
 
 
 @docs_bp.get("/api/docs")

@@ -7,8 +7,6 @@ paths, while the rest of the app keeps its own error pages.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -27,7 +25,8 @@ from app.claims.errors import (
     VersionConflict,
 )
 from app.claims.fields import LIFECYCLE_FIELDS
-from app.db import database_unavailable, get_session
+from app.db import database_unavailable
+from app.wire import dumps
 
 log = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
@@ -63,7 +62,7 @@ def problem(
     body["detail"] = detail
     if errors is not None:
         body["errors"] = {field: list(messages) for field, messages in errors.items()}
-    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_TYPE)
+    response = Response(dumps(body), status=status, mimetype=PROBLEM_TYPE)
     response.headers.update(headers or {})
     return response
 
@@ -88,13 +87,7 @@ def field_errors(exc: PydanticError) -> dict[str, list[str]]:
     return errors
 
 
-def _rollback() -> None:
-    # The request's changes must not survive its refusal, even if something commits later.
-    get_session().rollback()
-
-
 def handle_domain_error(exc: DomainError) -> Response:
-    _rollback()
     status = next(code for cls, code in STATUS_OF.items() if isinstance(exc, cls))
     errors = exc.errors if isinstance(exc, ValidationError) else None
     return problem(status, exc.title, exc.detail, errors)
@@ -107,13 +100,11 @@ def handle_pydantic_error(exc: PydanticError) -> Response:
 
 
 def handle_api_error(exc: ApiError) -> Response:
-    _rollback()
     return problem(exc.status, exc.title, exc.detail, headers=exc.headers)
 
 
 def handle_stale_data(_exc: StaleDataError) -> Response:
     """A concurrent change won the race between our read and our write."""
-    _rollback()
     status = 412 if request.method == "PATCH" else 409
     return problem(
         status,
@@ -132,10 +123,8 @@ RETRY_AFTER_SECONDS = 5
 
 def unavailable_problem(exc: BaseException) -> Response:
     """503 while the database is down or restarting: the client should retry, nothing was
-    done (the request's transaction never committed)."""
+    done (the request's transaction never committed; the unit of work rolls it back)."""
     log.warning("database unavailable in %s %s: %s", request.method, request.path, _first_line(exc))
-    with _suppressed():
-        _rollback()
     return problem(
         503,
         "Service unavailable",
@@ -148,17 +137,12 @@ def _first_line(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
 
 
-def _suppressed() -> contextlib.AbstractContextManager[None]:
-    # Rolling back a connection that the outage killed may itself fail; the 503 stands.
-    return contextlib.suppress(Exception)
-
-
 def handle_http_exception(exc: HTTPException) -> Response | HTTPException:
     if not is_api_request():
         return exc
     original = getattr(exc, "original_exception", None)
     if original is not None and database_unavailable(original):
-        # Raised after the view (the token-use commit in after_request): still an outage.
+        # Raised after the view (the unit of work's commit): still an outage.
         return unavailable_problem(original)
     headers = {"Allow": exc.response.headers["Allow"]} if exc.response else {}
     if exc.code == 405 and not headers:
@@ -176,7 +160,6 @@ def handle_unexpected(exc: Exception) -> Response | Exception:
     if database_unavailable(exc):
         return unavailable_problem(exc)
     log.exception("unexpected error in %s %s", request.method, request.path)
-    _rollback()
     return problem(500, "Internal Server Error", "an unexpected error; it has been logged")
 
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, url_for
+from flask import Response, url_for
 
 from app.api import bp
 from app.api.auth import authenticate, authenticate_writer
-from app.api.claims import CLAIM_ID, load_claim
+from app.api.claims import CLAIM_ID
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
-from app.api.reading import read_evidence
 from app.api.schemas.evidence import Evidence, EvidenceCreate, EvidenceList, WithdrawRequest
-from app.api.serialize import evidence as evidence_json
+from app.api.shapes import evidence_item, json_response
 from app.claims import add_evidence, withdraw_evidence
+from app.claims.reads import read_claim, read_evidence, read_evidence_item
 from app.clock import utcnow
-from app.db import autocommit_session, get_session
+from app.unit_of_work import get_session, read_connection
 
 EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"
 
@@ -29,10 +29,11 @@ EVIDENCE_ID = CLAIM_ID + "/evidence/<id:evidence_id>"
     {200: Reply("The evidence, oldest first", EvidenceList)},
 )
 def list_evidence_view(claim_id: int) -> Response:
-    session = autocommit_session()
     authenticate(utcnow())
-    load_claim(claim_id)
-    return jsonify(items=read_evidence(session.connection(), claim_id))
+    connection = read_connection()
+    read_claim(connection, claim_id)  # 404 when there is no such claim
+    items = [evidence_item(row) for row in read_evidence(connection, claim_id)]
+    return json_response({"items": items})
 
 
 @operation(
@@ -61,17 +62,16 @@ def list_evidence_view(claim_id: int) -> Response:
     body=EvidenceCreate,
     scope="write",
 )
-def add_evidence_view(claim_id: int) -> tuple[Response, int]:
+def add_evidence_view(claim_id: int) -> Response:
     now = utcnow()
     actor = authenticate_writer(now)
     _, values = parse_body(EvidenceCreate)
     session = get_session()
-    item = add_evidence(session, actor, now, claim_id, values)
-    data = evidence_json(item)
-    session.commit()
-    response = jsonify(data)
+    event = add_evidence(session, actor, now, claim_id, values)
+    item = read_evidence_item(session.connection(), event.data["evidence_id"])
+    response = json_response(evidence_item(item), 201)
     response.headers["Location"] = url_for("api.listEvidence", claim_id=claim_id)
-    return response, 201
+    return response
 
 
 @operation(
@@ -91,7 +91,5 @@ def withdraw_evidence_view(claim_id: int, evidence_id: int) -> Response:
     actor = authenticate_writer(now)
     body, _ = parse_body(WithdrawRequest)
     session = get_session()
-    item = withdraw_evidence(session, actor, now, claim_id, evidence_id, body.reason)
-    data = evidence_json(item)
-    session.commit()
-    return jsonify(data)
+    withdraw_evidence(session, actor, now, claim_id, evidence_id, body.reason)
+    return json_response(evidence_item(read_evidence_item(session.connection(), evidence_id)))

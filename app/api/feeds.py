@@ -6,6 +6,7 @@ this feed only, never the API; regenerating it (settings page) revokes the old o
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, request
@@ -13,26 +14,34 @@ from sqlalchemy import select
 
 from app.api.errors import attach_problem_handlers
 from app.api.openapi import Reply, operation
-from app.api.serialize import instant
 from app.claims import NotFound
+from app.claims.overdue import NewlyOverdue, newly_overdue
 from app.clock import utcnow
-from app.db import get_session
-from app.models import Claim, ClaimStatus, User
+from app.models import User
+from app.unit_of_work import get_session
+from app.wire import rfc3339
 
 feeds_bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 attach_problem_handlers(feeds_bp)
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
+# What XML 1.0 cannot hold. Such text is refused on input; this keeps the feed well-formed
+# for every subscriber even for text stored before that check existed.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def overdue_feed(claims: list[Claim], public_url: str, updated: str) -> bytes:
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("\ufffd", text)
+
+
+def overdue_feed(claims: list[NewlyOverdue], public_url: str, updated: str) -> bytes:
     """The Atom document: one entry per flagging, newest first."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
     def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        element.text = text
+        element.text = xml_text(text) if text is not None else None
         return element
 
     add(feed, "id", f"{public_url}/feeds/overdue.atom")
@@ -41,18 +50,18 @@ def overdue_feed(claims: list[Claim], public_url: str, updated: str) -> bytes:
     add(feed, "link", href=f"{public_url}/claims?status=overdue")
     add(add(feed, "author"), "name", "Claimwatch")
     for claim in claims:
-        flagged = instant(claim.flagged_at) or updated
+        flagged = rfc3339(claim.flagged_at)
         entry = add(feed, "entry")
         # One id per flagging: a claim that is extended and flagged again is news again.
         add(entry, "id", f"{public_url}/claims/{claim.id}#overdue-{flagged}")
         add(entry, "title", claim.statement)
         add(entry, "updated", flagged)
         add(entry, "link", href=f"{public_url}/claims/{claim.id}")
-        source = f" Reported by {claim.source.name}." if claim.source else ""
+        source = f" Reported by {claim.source_name}." if claim.source_name else ""
         add(
             entry,
             "summary",
-            f"The window ended {instant(claim.window_end)} with no resolution.{source}",
+            f"The window ended {rfc3339(claim.window_end)} with no resolution.{source}",
         )
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
@@ -87,12 +96,8 @@ def overdue_feed_view() -> Response:
     )
     if user is None or not user.active:
         raise NotFound("no feed has this key; find yours on the settings page")
-    claims = session.scalars(
-        select(Claim)
-        .where(Claim.status == ClaimStatus.OVERDUE, Claim.flagged_at.is_not(None))
-        .order_by(Claim.flagged_at.desc(), Claim.id.desc())
-        .limit(FEED_SIZE)
-    ).all()
-    updated = instant(claims[0].flagged_at) if claims else instant(utcnow())
-    body = overdue_feed(list(claims), current_app.config["PUBLIC_URL"], updated or "")
+    now = utcnow()
+    claims, _ = newly_overdue(session, until=now, limit=FEED_SIZE)
+    updated = rfc3339(claims[0].flagged_at if claims else now)
+    body = overdue_feed(claims, current_app.config["PUBLIC_URL"], updated)
     return Response(body, mimetype="application/atom+xml")

@@ -1,61 +1,100 @@
-"""`Idempotency-Key` on `POST /claims`: a retried request gets the first response again.
+"""`Idempotency-Key` on every POST of the API: a retried request gets the first response again.
 
-The key row is inserted before the claim is created, in the same transaction: a second request
-with the same key waits on the unique index (PostgreSQL) or the write lock (SQLite) until the
-first commits, then finds the stored response. Keys are per user and live for a day.
+One mechanism for every operation (`operation()` wraps each POST in `idempotent`). The key row
+is inserted before the view runs, in the request's unit of work: a second request with the
+same key waits on the unique index (PostgreSQL) or the write lock (SQLite) until the first
+commits, then finds the stored response. The same key with another body (or for another
+operation) is a 422. Keys are per user and live for a day. A refused request (4xx) keeps no
+key, since its unit of work is rolled back: retrying it runs it again.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
-from datetime import datetime, timedelta
+import re
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.api.auth import authenticate_writer
 from app.claims.access import Actor
 from app.claims.errors import ValidationError
+from app.clock import utcnow
 from app.models import IdempotencyKey
+from app.unit_of_work import get_session
+from app.wire import canonical, loads
 
+HEADER = "Idempotency-Key"
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY = 200
+# What the server accepts: visible ASCII, spaces only inside. The OpenAPI document states the
+# stricter `PATTERN` (no spaces), which every HTTP server on the way also accepts.
+_KEY = re.compile(r"^[!-~](?:[ !-~]*[!-~])?$")
+PATTERN = "^[!-~]{1,200}$"
 REPLAYED_HEADERS = ("Location", "ETag", "Content-Type")
-
-
-def body_hash(body: Any) -> str:
-    """The same JSON, however it was spaced or ordered, hashes the same."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "description": "Retry safely: the same key and body again replays the first response; "
+    "the same key with another body is a 422. Keys are kept for 24 hours.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY, "pattern": PATTERN},
+}
 
 
 def check_key(key: str) -> str:
-    key = key.strip()
-    if not key or len(key) > MAX_KEY or not key.isprintable():
-        raise ValidationError.single(
-            "Idempotency-Key", f"must be 1 to {MAX_KEY} printable characters"
-        )
+    if not 1 <= len(key) <= MAX_KEY or not _KEY.match(key):
+        raise ValidationError.single(HEADER, f"must be 1 to {MAX_KEY} visible ASCII characters")
     return key
 
 
-def _replay(row: IdempotencyKey, digest: str) -> Response:
-    if row.request_hash != digest:
-        raise ValidationError.single(
-            "Idempotency-Key", "was already used with a different request body"
-        )
-    response = Response(row.response_body, status=row.status_code)
-    response.headers.update(row.response_headers)
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
+def request_hash() -> str:
+    """The operation and its body (the same JSON however spaced or ordered): one key is for
+    one request."""
+    raw = request.get_data(cache=True)
+    try:
+        body = canonical(loads(raw)) if raw else b""
+    except ValueError:
+        body = raw
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest.update(body)
+    return digest.hexdigest()
 
 
-def claim_key(
-    session: Session, user: Actor, now: datetime, key: str, digest: str
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    """`view`, answering a request that repeats an earlier one's key with its response."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if HEADER not in request.headers:
+            return view(*args, **kwargs)
+        now = utcnow()
+        actor = authenticate_writer(now)
+        key = check_key(request.headers[HEADER])
+        session = get_session()
+        claimed = _claim(session, actor, now, key, request_hash())
+        if isinstance(claimed, Response):
+            return claimed
+        response = current_app.make_response(view(*args, **kwargs))
+        claimed.status_code = response.status_code
+        claimed.response_headers = {
+            name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
+        }
+        claimed.response_body = response.get_data(as_text=True)
+        return response
+
+    return wrapper
+
+
+def _claim(
+    session: Session, user: Actor, now: Any, key: str, digest: str
 ) -> IdempotencyKey | Response:
-    """A new key row to fill in once the request succeeds, or the replay of an earlier one."""
+    """A new key row to fill in once the view has answered, or the replay of an earlier one."""
     session.execute(
         delete(IdempotencyKey).where(
             IdempotencyKey.user_id == user.id, IdempotencyKey.created_at < now - KEY_LIFETIME
@@ -84,10 +123,10 @@ def _find(session: Session, user: Actor, key: str) -> IdempotencyKey | None:
     ).one_or_none()
 
 
-def remember(row: IdempotencyKey, response: Response) -> None:
-    """Store the response so that a retry gets exactly it."""
-    row.status_code = response.status_code
-    row.response_headers = {
-        name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
-    }
-    row.response_body = response.get_data(as_text=True)
+def _replay(row: IdempotencyKey, digest: str) -> Response:
+    if row.request_hash != digest:
+        raise ValidationError.single(HEADER, "was already used with a different request")
+    response = Response(row.response_body, status=row.status_code)
+    response.headers.update(row.response_headers)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response

@@ -19,8 +19,11 @@ from flask import Blueprint
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from app.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from app.api.idempotency import idempotent
+from app.db import MAX_ID
+
 F = TypeVar("F", bound=Callable[..., Any])
-MAX_ID = 2_147_483_647
 PROBLEM = "application/problem+json"
 _RULE_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
@@ -118,8 +121,12 @@ def operation(
             code, Reply(PROBLEM_TITLES[code], media_type=PROBLEM, headers=reply_headers)
         )
 
+    if method == "POST" and scope == "write":
+        headers = [*headers, IDEMPOTENCY_KEY]
+
     def register(view: F) -> F:
-        bp.add_url_rule(rule, operation_id, view, methods=[method])
+        served = idempotent(view) if method == "POST" and scope == "write" else view
+        bp.add_url_rule(rule, operation_id, served, methods=[method])
         OPERATIONS.append(
             Operation(
                 method.lower(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from flask import request
@@ -10,17 +9,19 @@ from pydantic import BaseModel
 
 from app.api.errors import ApiError
 from app.claims.errors import ValidationError
+from app.wire import loads
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def json_body() -> Any:
-    """The request body as JSON; 422 when it is not JSON."""
+    """The request body as JSON; 422 when it is not JSON, holds text that is not UTF-8 (a lone
+    surrogate), or nests deeper than 1,024 levels."""
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw) if raw else None
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationError.single("body", "is not valid JSON") from None
+        return loads(raw) if raw else None
+    except ValueError as exc:
+        raise ValidationError.single("body", f"is not valid JSON ({exc})") from None
 
 
 def parse_body(model: type[M]) -> tuple[M, dict[str, Any]]:

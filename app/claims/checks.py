@@ -7,12 +7,62 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from app.claims.errors import FieldErrors
+from app.db import MAX_ID
 
 MAX_URL = 2048
+MAX_QUERY_TEXT = 200
 TAG = re.compile(r"^[a-z0-9][a-z0-9 ._+-]{0,39}$")
 MAX_TAGS = 20
 # Characters that never belong in a one-line text field (control characters other than tab).
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Code points that are not characters: unpaired surrogates (UTF-8 cannot encode them, so they
+# could be neither stored in PostgreSQL nor written as JSON) and the non-characters U+FFFE,
+# U+FFFF and U+FDD0-U+FDEF (XML forbids the first two: one in a statement would break the
+# Atom feed for every subscriber).
+NOT_TEXT = re.compile("[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def text_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Why `text` cannot be stored as it is (naming the first bad character), or None."""
+    bad = NOT_TEXT.search(text)
+    if bad:
+        return f"must not contain U+{ord(bad.group()):04X}, which is not a character"
+    lines = text.replace("\n", "").replace("\t", "") if multiline else text
+    bad = CONTROL.search(lines)
+    if bad:
+        return f"must not contain control characters (found U+{ord(bad.group()):04X})"
+    return None
+
+
+def check_id(errors: FieldErrors, field: str, raw: str | int | None) -> int | None:
+    """An id given as text or a number: a whole number from 1 to MAX_ID, or None if absent."""
+    if raw is None or raw == "":
+        return None
+    text = str(raw)
+    # isascii: isdigit() alone also accepts "²", which int() refuses.
+    if isinstance(raw, bool) or not (text.isascii() and text.isdigit()) or len(text) > 10:
+        errors.add(field, "must be an id (a whole number)")
+        return None
+    if not 1 <= int(text) <= MAX_ID:
+        errors.add(field, "names nothing: ids are whole numbers from 1 to 2147483647")
+        return None
+    return int(text)
+
+
+def check_query_text(errors: FieldErrors, field: str, raw: str | None) -> str | None:
+    """Text a list is filtered by (`q`, a tag): stripped, at most MAX_QUERY_TEXT characters of
+    text; None when empty."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if len(text) > MAX_QUERY_TEXT:
+        errors.add(field, f"must be at most {MAX_QUERY_TEXT} characters")
+        return None
+    problem = text_problem(text)
+    if problem:
+        errors.add(field, problem)
+        return None
+    return text
 
 
 def check_url(errors: FieldErrors, field: str, value: str | None, *, required: bool) -> str | None:
@@ -34,7 +84,7 @@ def check_url(errors: FieldErrors, field: str, value: str | None, *, required: b
     if parts.scheme.lower() not in {"http", "https"}:
         errors.add(field, "must be an http or https URL")
         return None
-    if not host or any(ch.isspace() for ch in url) or CONTROL.search(url):
+    if not host or any(ch.isspace() for ch in url) or text_problem(url):
         errors.add(field, "must be an http or https URL with a host")
         return None
     return url
@@ -60,8 +110,8 @@ def check_text(
         errors.add(field, "is required")
     elif len(text) > max_length:
         errors.add(field, f"must be at most {max_length} characters (got {len(text)})")
-    elif CONTROL.search(text.replace("\n", "").replace("\t", "") if multiline else text):
-        errors.add(field, "must not contain control characters")
+    elif problem := text_problem(text, multiline=multiline):
+        errors.add(field, problem)
     return text
 
 

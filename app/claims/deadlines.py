@@ -9,6 +9,29 @@ from datetime import UTC, date, datetime, time, timedelta
 from app.claims.errors import ValidationError
 
 _DURATION = re.compile(r"^P(?P<n>[1-9][0-9]{0,3})(?P<unit>[DWMY])$")
+# Instants Claimwatch accepts: claims are about the recent past and the coming years. The
+# bounds keep every instant far from the ends of the calendar, where converting it to a
+# viewer's time zone (or adding a grace) overflows.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+RANGE_TEXT = "must be between 1900 and 2199"
+
+
+def check_instant_range(value: datetime, field: str) -> datetime:
+    """`value` (aware) in UTC, or a 422 naming `field` when it lies outside the years Claimwatch
+    accepts."""
+    # The year first: converting an instant in year 1 or 9999 to UTC can overflow.
+    utc = value.astimezone(UTC) if EARLIEST.year <= value.year < LATEST.year else None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise ValidationError.single(field, RANGE_TEXT)
+    return utc
+
+
+def check_date_range(value: date, field: str) -> date:
+    """A calendar date within the years Claimwatch accepts, or a 422 naming `field`."""
+    if not EARLIEST.year <= value.year < LATEST.year:
+        raise ValidationError.single(field, RANGE_TEXT)
+    return value
 
 
 def end_of_day(day: date) -> datetime:
@@ -39,12 +62,16 @@ def add_duration(day: date, duration: str, field: str = "expected_within") -> da
     n, unit = int(match["n"]), match["unit"]
     try:
         if unit == "D":
-            return day + timedelta(days=n)
-        if unit == "W":
-            return day + timedelta(weeks=n)
-        return add_months(day, n if unit == "M" else 12 * n)
+            later = day + timedelta(days=n)
+        elif unit == "W":
+            later = day + timedelta(weeks=n)
+        else:
+            later = add_months(day, n if unit == "M" else 12 * n)
     except (OverflowError, ValueError):
         raise ValidationError.single(field, "is too far in the future") from None
+    if later.year >= LATEST.year:
+        raise ValidationError.single(field, "is too far in the future")
+    return later
 
 
 def deadline_from_duration(start: date, duration: str, field: str = "expected_within") -> datetime:
@@ -62,7 +89,8 @@ def as_instant(value: date | datetime | str, field: str, *, bare_date: str = "en
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValidationError.single(field, "needs a time zone offset, e.g. Z or +01:00")
-        return value.astimezone(UTC)
+        return check_instant_range(value, field)
+    check_date_range(value, field)
     return end_of_day(value) if bare_date == "end" else start_of_day(value)
 
 
@@ -71,7 +99,7 @@ def parse_date_or_datetime(text: str, field: str) -> date | datetime:
     raw = text.strip()
     try:
         if len(raw) == 10:
-            return date.fromisoformat(raw)
+            return check_date_range(date.fromisoformat(raw), field)
         parsed = datetime.fromisoformat(raw.replace("z", "Z"))
     except ValueError:
         raise ValidationError.single(
@@ -80,12 +108,13 @@ def parse_date_or_datetime(text: str, field: str) -> date | datetime:
         ) from None
     if parsed.tzinfo is None:
         raise ValidationError.single(field, "needs a time zone offset, e.g. Z or +01:00")
-    return parsed.astimezone(UTC)
+    return check_instant_range(parsed, field)
 
 
 def parse_date(text: str, field: str) -> date:
     """A calendar date (YYYY-MM-DD) or a clear 422 naming the field."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError.single(field, "must be a date as YYYY-MM-DD") from None
+    return check_date_range(day, field)

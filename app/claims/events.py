@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from app.claims.access import Actor
 from app.models import Claim, ClaimEvent, EventKind
-
-
-def wire_value(value: Any) -> Any:
-    """A value as it is kept in an event's JSON data (times as RFC 3339 UTC with Z)."""
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [wire_value(v) for v in value]
-    return value
+from app.wire import wire_value
 
 
 def record_event(
@@ -42,22 +31,10 @@ def record_event(
 def event_values(
     kind: EventKind, actor: Actor | None, now: datetime, data: dict[str, Any]
 ) -> dict[str, Any]:
-    """The columns of one event (but its claim), for the ORM or a Core insert."""
+    """The columns of one event (but its claim), for the ORM or a set-based insert."""
     return {
         "kind": kind.value,
         "at": now,
         "actor_id": actor.id if actor else None,
         "data": {key: wire_value(value) for key, value in data.items()},
     }
-
-
-def claim_history(session: Session, claim_id: int) -> list[ClaimEvent]:
-    """The claim's events, oldest first, each with its actor loaded (the timeline)."""
-    return list(
-        session.scalars(
-            select(ClaimEvent)
-            .options(joinedload(ClaimEvent.actor))
-            .where(ClaimEvent.claim_id == claim_id)
-            .order_by(ClaimEvent.id)
-        )
-    )

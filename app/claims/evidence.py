@@ -14,7 +14,7 @@ from app.claims.deadlines import parse_date
 from app.claims.errors import FieldErrors, NotFound, StateConflict, ValidationError
 from app.claims.events import record_event
 from app.claims.fields import reject_unknown
-from app.models import ClaimStatus, EventKind, Evidence, Stance
+from app.models import ClaimEvent, ClaimStatus, EventKind, Evidence, Stance
 
 EVIDENCE_FIELDS = frozenset({"url", "title", "publisher", "published_on", "stance", "note"})
 
@@ -55,15 +55,16 @@ def add_evidence(
     now: datetime,
     claim_id: int,
     values: Mapping[str, Any],
-) -> Evidence:
-    """Attach a link to the claim, with one `evidence_added` event."""
+) -> ClaimEvent:
+    """Attach a link to the claim; returns its `evidence_added` event (the item's id is in
+    its data)."""
     require_writer(actor)
     clean = clean_evidence(values)
     claim = lock_claim(session, claim_id)
     item = Evidence(claim=claim, added_by_id=actor.id, added_at=now, **clean)
     session.add(item)
     session.flush()
-    record_event(
+    event = record_event(
         session,
         claim,
         EventKind.EVIDENCE_ADDED,
@@ -75,7 +76,7 @@ def add_evidence(
         stance=item.stance,
     )
     session.flush()
-    return item
+    return event
 
 
 def withdraw_evidence(
@@ -85,8 +86,9 @@ def withdraw_evidence(
     claim_id: int,
     evidence_id: int,
     reason: str,
-) -> Evidence:
-    """Mark an evidence item withdrawn; it stays visible. Refused if a resolution rests on it."""
+) -> ClaimEvent:
+    """Mark an evidence item withdrawn (it stays visible); returns the `evidence_withdrawn`
+    event. Refused if a resolution rests on the item."""
     require_writer(actor)
     errors = FieldErrors()
     reason = check_text(errors, "reason", reason, max_length=5_000, required=True, multiline=True)
@@ -106,7 +108,7 @@ def withdraw_evidence(
     item.withdrawn_at = now
     item.withdrawn_by_id = actor.id
     item.withdrawn_reason = reason
-    record_event(
+    event = record_event(
         session,
         claim,
         EventKind.EVIDENCE_WITHDRAWN,
@@ -117,4 +119,4 @@ def withdraw_evidence(
         reason=reason,
     )
     session.flush()
-    return item
+    return event

@@ -1,20 +1,20 @@
 """The claim lifecycle: every change a person can make, each writing exactly one event.
 
 Each function takes the session, the acting user and `now`; it validates everything before it
-changes anything, raises a DomainError when it refuses, flushes, and never commits.
+changes anything, raises a DomainError when it refuses, flushes, never commits, and returns the
+event it wrote (its `claim` is the claim as changed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.claims.access import Actor, find_user, lock_claim, require_writer
 from app.claims.checks import check_text
-from app.claims.creation import insert_claim
 from app.claims.deadlines import as_instant, deadline_from_duration
 from app.claims.errors import (
     FieldErrors,
@@ -22,24 +22,56 @@ from app.claims.errors import (
     ValidationError,
     VersionConflict,
 )
-from app.claims.events import record_event, wire_value
+from app.claims.events import record_event
 from app.claims.fields import (
     EDITABLE_FIELDS,
     check_window_order,
     clean_fields,
+    clean_new_claim,
     reject_unknown,
 )
+from app.claims.overdue import status_after_reopen
+from app.claims.policy import policy_of
 from app.claims.sources import find_or_create_source
-from app.models import OPEN_STATUSES, Claim, ClaimStatus, EventKind
+from app.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, EventKind
+from app.wire import wire_value
 
 MAX_NOTE = 5_000
 
 
-def create_claim(session: Session, actor: Actor, now: datetime, values: Mapping[str, Any]) -> Claim:
-    """A new pending claim from the given fields, with its `created` event."""
-    claim = session.get(Claim, insert_claim(session.connection(), actor, now, values).id)
-    assert claim is not None
-    return claim
+def create_claim(
+    session: Session, actor: Actor, now: datetime, values: Mapping[str, Any]
+) -> ClaimEvent:
+    """A new pending claim from the given fields; returns its `created` event."""
+    require_writer(actor)
+    clean = clean_new_claim(values, now.date())
+    source_name, source_url = clean.pop("source", ""), clean.pop("source_url", None)
+    tags = clean.pop("tags", [])
+    claim = Claim(
+        **clean,
+        status=ClaimStatus.PENDING.value,
+        extensions=0,
+        version=0,  # `record_event` makes it 1: the version of a claim with one event
+        created_at=now,
+        updated_at=now,
+        created_by_id=actor.id,
+    )
+    if source_name:
+        claim.source = find_or_create_source(session, source_name, now, source_url)
+    claim.tags = tags
+    session.add(claim)
+    event = record_event(
+        session,
+        claim,
+        EventKind.CREATED,
+        actor,
+        now,
+        statement=claim.statement,
+        window_end=claim.window_end,
+        source=source_name or None,
+    )
+    session.flush()
+    return event
 
 
 def _current(claim: Claim, field: str) -> Any:
@@ -59,10 +91,9 @@ def edit_claim(
     claim_id: int,
     expected_version: int,
     changes: Mapping[str, Any],
-) -> Claim:
-    """Apply `changes` if the caller saw version `expected_version`; one `edited` event.
-
-    An edit that changes nothing is not a change: no event, no new version.
+) -> ClaimEvent | None:
+    """Apply `changes` if the caller saw version `expected_version`; returns the `edited`
+    event, or None: an edit that changes nothing is not a change (no event, no new version).
     """
     require_writer(actor)
     reject_unknown(changes, EDITABLE_FIELDS)
@@ -90,7 +121,7 @@ def edit_claim(
         if _current(claim, field) != value and not (field == "source_url" and value is None)
     }
     if not changed:
-        return claim
+        return None
     for field, value in clean.items():
         if field == "source" or field == "source_url":
             continue
@@ -104,9 +135,9 @@ def edit_claim(
             if new_source
             else None
         )
-    record_event(session, claim, EventKind.EDITED, actor, now, changes=changed)
+    event = record_event(session, claim, EventKind.EDITED, actor, now, changes=changed)
     session.flush()
-    return claim
+    return event
 
 
 def resolve_claim(
@@ -117,7 +148,7 @@ def resolve_claim(
     outcome: str,
     note: str,
     known_at: datetime | str | None = None,
-) -> Claim:
+) -> ClaimEvent:
     """Record how the claim turned out; refuted or confirmed needs standing evidence."""
     require_writer(actor)
     errors = FieldErrors()
@@ -154,7 +185,7 @@ def resolve_claim(
     claim.known_at = when
     claim.resolved_at = now
     claim.resolved_by_id = actor.id
-    record_event(
+    event = record_event(
         session,
         claim,
         EventKind.RESOLVED,
@@ -166,7 +197,7 @@ def resolve_claim(
         previous_status=previous,
     )
     session.flush()
-    return claim
+    return event
 
 
 def reopen_claim(
@@ -175,8 +206,7 @@ def reopen_claim(
     now: datetime,
     claim_id: int,
     reason: str,
-    grace: timedelta = timedelta(0),
-) -> Claim:
+) -> ClaimEvent:
     """Undo a resolution: back to pending, or overdue when its window has already passed."""
     require_writer(actor)
     errors = FieldErrors()
@@ -190,15 +220,15 @@ def reopen_claim(
             f"claim {claim_id} is {claim.status}; only a resolved claim can be reopened"
         )
     previous = claim.status
-    overdue = claim.window_end + grace < now
-    claim.status = (ClaimStatus.OVERDUE if overdue else ClaimStatus.PENDING).value
-    if overdue:
+    status = status_after_reopen(claim.window_end, now, policy_of(session))
+    claim.status = status.value
+    if status == ClaimStatus.OVERDUE:
         claim.flagged_at = now
     claim.resolution_note = None
     claim.known_at = None
     claim.resolved_at = None
     claim.resolved_by_id = None
-    record_event(
+    event = record_event(
         session,
         claim,
         EventKind.REOPENED,
@@ -209,7 +239,7 @@ def reopen_claim(
         status=claim.status,
     )
     session.flush()
-    return claim
+    return event
 
 
 def extend_window(
@@ -220,7 +250,7 @@ def extend_window(
     reason: str,
     window_end: datetime | str | None = None,
     expected_within: str | None = None,
-) -> Claim:
+) -> ClaimEvent:
     """Move an open claim's deadline later; it is pending again until the new one passes.
 
     `expected_within` counts from today (UTC), as the spec asks.
@@ -261,7 +291,7 @@ def extend_window(
     claim.window_end = new_end
     claim.status = ClaimStatus.PENDING.value
     claim.extensions += 1
-    record_event(
+    event = record_event(
         session,
         claim,
         EventKind.WINDOW_EXTENDED,
@@ -273,7 +303,7 @@ def extend_window(
         previous_status=previous,
     )
     session.flush()
-    return claim
+    return event
 
 
 def assign_claim(
@@ -282,7 +312,7 @@ def assign_claim(
     now: datetime,
     claim_id: int,
     assignee: int | str | None,
-) -> Claim:
+) -> ClaimEvent:
     """Give the claim to a reviewer (by id or email), or to nobody with None."""
     require_writer(actor)
     user = None
@@ -300,7 +330,7 @@ def assign_claim(
     previous = claim.assignee_id
     claim.assignee_id = new_id
     claim.assignee = user
-    record_event(
+    event = record_event(
         session,
         claim,
         EventKind.ASSIGNED,
@@ -311,18 +341,18 @@ def assign_claim(
         assignee_email=user.email if user else None,
     )
     session.flush()
-    return claim
+    return event
 
 
 def comment_on_claim(
     session: Session, actor: Actor, now: datetime, claim_id: int, body: str
-) -> Claim:
+) -> ClaimEvent:
     """Add a comment to the claim's timeline."""
     require_writer(actor)
     errors = FieldErrors()
     body = check_text(errors, "body", body, max_length=10_000, required=True, multiline=True)
     errors.raise_if_any()
     claim = lock_claim(session, claim_id)
-    record_event(session, claim, EventKind.COMMENTED, actor, now, body=body)
+    event = record_event(session, claim, EventKind.COMMENTED, actor, now, body=body)
     session.flush()
-    return claim
+    return event

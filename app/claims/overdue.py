@@ -1,134 +1,175 @@
-"""The overdue sweep: flag every pending claim whose window (plus grace) has passed, once.
+"""The overdue rule, written once: for one claim in Python, for many in SQL, and the set-based
+statement of the sweep that applies it.
 
-One set-based statement per batch, found through the partial index
-`ix_claims_pending_window_end`, so the cost follows the due claims, not the table.
+A claim is past its window when `window_end + OVERDUE_GRACE` is earlier than now (the grace is
+the desk's policy, `app.claims.policy`). A pending claim past its window is due: the sweep
+flips it to `overdue`; until it has, every face still shows it as overdue, because
+`is_overdue` and `is_overdue_sql` say so.
 
-PostgreSQL: the flip and the event insert are one statement (`WITH ... UPDATE ... RETURNING`
-feeding `INSERT ... SELECT`). `FOR UPDATE SKIP LOCKED` lets two sweeps run at once: each takes
-the due claims the other has not locked, and the row lock re-checks `status = 'pending'`
-against the latest committed version, so a claim flipped by one is neither flipped nor evented
-by the other. A claim locked by someone else (a reviewer resolving it right now) is left to the
-next sweep. The UPDATE finds the locked rows by `ctid` (stable while we hold their lock): joined
-by id instead, the planner, which cannot know that "pending and past" is rare, may hash-join
-against every pending claim (seen on 1,000,000 claims: 21,000 pages read to flip 10,000).
-
-SQLite: no data-modifying CTEs, so the flip is one `UPDATE ... RETURNING` and the events are one
-`INSERT ... SELECT` over the returned rows, in the same transaction. The UPDATE takes SQLite's
-single write lock before it reads, so a second sweep waits (busy_timeout) and then sees the
-claims already flipped; no status re-check is needed in the outer WHERE (none could change
-within the statement), and without one SQLite looks the rows up by rowid instead of walking
-every pending claim.
-
-Both paths bump `version` (a sweep is a change like any other: a reviewer's form opened before
-the flip gets a 412, not a silent overwrite) and write `data = {"window_end": <RFC 3339 Z>}`,
-formatted exactly like `app.claims.events.wire_value`.
+The sweep's batch: PostgreSQL takes the due claims with `FOR UPDATE SKIP LOCKED`, so two sweeps
+at once each take the claims the other has not locked, and the row lock re-checks
+`status = 'pending'` against the latest committed version: a claim flipped by one is neither
+flipped nor evented by the other, and a claim locked by someone else (a reviewer resolving it
+right now) is left to the next sweep. The UPDATE finds the locked rows by `ctid` (stable while
+we hold their lock): joined by id instead, the planner, which cannot know that "pending and
+past" is rare, may hash-join against every pending claim. SQLite's UPDATE takes the single
+write lock before it reads, so a second sweep waits and then finds the claims already flipped.
+Both find the due claims through the partial index `ix_claims_pending_window_end`, so the cost
+follows the due claims, not the table.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Integer, bindparam, column, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import (
+    ColumnElement,
+    Update,
+    and_,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from app.claims.events import wire_value
-from app.claims.sqlfuncs import rfc3339
-from app.db import UTCDateTime
-from app.models import Claim
+from app.claims.events import event_values
+from app.claims.policy import DeskPolicy, policy_of
+from app.models import Claim, ClaimEvent, ClaimStatus, EventKind, Source
 
 DEFAULT_BATCH = 5_000
 
-# The window end as events keep it (`wire_value`): the API's RFC 3339 form, written by SQL.
-_PG_WIRE_WINDOW_END = str(rfc3339(column("window_end")).compile(dialect=postgresql.dialect()))
 
-_POSTGRES = text(
-    f"""
-    WITH due AS (
-        SELECT ctid FROM claims
-        WHERE status = 'pending' AND window_end < :cutoff
-        ORDER BY window_end
-        LIMIT :batch
-        FOR UPDATE SKIP LOCKED
-    ), flipped AS (
-        UPDATE claims AS c
-        SET status = 'overdue', flagged_at = :now, updated_at = :now, version = c.version + 1
-        WHERE c.ctid = ANY(ARRAY(SELECT ctid FROM due)) AND c.status = 'pending'
-        RETURNING c.id, c.window_end
+def overdue_cutoff(now: datetime, policy: DeskPolicy) -> datetime:
+    """Windows that ended before this instant have passed (the grace included)."""
+    return now - policy.overdue_grace
+
+
+def past_window(window_end: datetime, now: datetime, policy: DeskPolicy) -> bool:
+    """Whether the window, plus the grace, has passed at `now`."""
+    return window_end < overdue_cutoff(now, policy)
+
+
+def is_overdue(status: str, window_end: datetime, now: datetime, policy: DeskPolicy) -> bool:
+    """Overdue at `now`: flagged by the sweep, or pending and past its window (not yet swept)."""
+    return status == ClaimStatus.OVERDUE or (
+        status == ClaimStatus.PENDING and past_window(window_end, now, policy)
     )
-    INSERT INTO claim_events (claim_id, kind, at, actor_id, data)
-    SELECT id, 'flagged_overdue', :now, NULL, json_build_object('window_end', {_PG_WIRE_WINDOW_END})
-    FROM flipped
-    """
-).bindparams(bindparam("cutoff", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime()))
 
-_SQLITE_FLIP = (
-    text(
-        """
-        UPDATE claims
-        SET status = 'overdue', flagged_at = :now, updated_at = :now, version = version + 1
-        WHERE id IN (
-            SELECT id FROM claims
-            WHERE status = 'pending' AND window_end < :cutoff
-            ORDER BY window_end
-            LIMIT :batch
+
+def is_overdue_sql(now: datetime, policy: DeskPolicy) -> ColumnElement[bool]:
+    """`is_overdue` for every claim of a query."""
+    return or_(
+        Claim.status == ClaimStatus.OVERDUE.value,
+        and_(Claim.status == ClaimStatus.PENDING.value, due_sql(now, policy)),
+    )
+
+
+def due_sql(now: datetime, policy: DeskPolicy) -> ColumnElement[bool]:
+    """`past_window` in SQL (the sweep adds `status = 'pending'`)."""
+    return Claim.window_end < overdue_cutoff(now, policy)
+
+
+def status_after_reopen(window_end: datetime, now: datetime, policy: DeskPolicy) -> ClaimStatus:
+    """A reopened claim is pending, or overdue when its window has already passed."""
+    return ClaimStatus.OVERDUE if past_window(window_end, now, policy) else ClaimStatus.PENDING
+
+
+def _flip(dialect: str, now: datetime, policy: DeskPolicy, batch: int) -> Update:
+    """The UPDATE that flags at most `batch` due claims, returning their ids and windows."""
+    claims = Claim.__table__
+    due = select(claims.c.id).where(
+        claims.c.status == ClaimStatus.PENDING.value,
+        claims.c.window_end < overdue_cutoff(now, policy),
+    )
+    flip = update(claims).values(
+        status=ClaimStatus.OVERDUE.value,
+        flagged_at=now,
+        updated_at=now,
+        version=claims.c.version + 1,
+    )
+    if dialect == "postgresql":
+        ctid = literal_column("ctid")
+        locked = (
+            due.with_only_columns(ctid)
+            .order_by(claims.c.window_end)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+            .cte("due")
         )
-        RETURNING id, window_end
-        """
-    )
-    .bindparams(bindparam("cutoff", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime()))
-    .columns(id=Integer(), window_end=UTCDateTime())
-)
-
-_SQLITE_EVENTS = text(
-    """
-    INSERT INTO claim_events (claim_id, kind, at, actor_id, data)
-    SELECT json_extract(value, '$[0]'), 'flagged_overdue', :now, NULL,
-           json_object('window_end', json_extract(value, '$[1]'))
-    FROM json_each(:flipped)
-    """
-).bindparams(bindparam("now", type_=UTCDateTime()))
+        target = text(f"claims.ctid = ANY(ARRAY(SELECT ctid FROM {locked.name}))")
+        flip = flip.add_cte(locked).where(target, claims.c.status == ClaimStatus.PENDING.value)
+    else:
+        flip = flip.where(claims.c.id.in_(due.order_by(claims.c.window_end).limit(batch)))
+    return flip.returning(claims.c.id, claims.c.window_end)
 
 
-def flag_overdue_batch(
-    session: Session, now: datetime, *, grace: timedelta = timedelta(0), batch: int = DEFAULT_BATCH
-) -> int:
-    """Flip at most `batch` due claims to overdue with one event each; returns how many.
+def flag_overdue_batch(session: Session, now: datetime, *, batch: int = DEFAULT_BATCH) -> int:
+    """Flip at most `batch` due claims to overdue with one `flagged_overdue` event each;
+    returns how many. Flushes first and does not commit (the sweep job commits each batch).
 
-    Flushes first and does not commit. Claims already loaded in `session` are expired, since
-    their status and version changed behind the ORM's back.
+    Both statements bump nothing the ORM knows of, so claims loaded in `session` are expired.
     """
     session.flush()
-    params = {"cutoff": now - grace, "now": now, "batch": batch}
-    if session.get_bind().dialect.name == "postgresql":
-        flagged = session.execute(_POSTGRES, params).rowcount
-    else:
-        rows = session.execute(_SQLITE_FLIP, params).all()
-        if rows:
-            pairs = [[claim_id, wire_value(window_end)] for claim_id, window_end in rows]
-            session.execute(_SQLITE_EVENTS, {"now": now, "flipped": json.dumps(pairs)})
-        flagged = len(rows)
-    if flagged:
+    dialect = session.get_bind().dialect.name
+    flipped = session.execute(_flip(dialect, now, policy_of(session), batch)).all()
+    if flipped:
+        session.execute(
+            insert(ClaimEvent),
+            [
+                {
+                    "claim_id": claim_id,
+                    **event_values(
+                        EventKind.FLAGGED_OVERDUE, None, now, {"window_end": window_end}
+                    ),
+                }
+                for claim_id, window_end in flipped
+            ],
+        )
         for obj in list(session.identity_map.values()):
             if isinstance(obj, Claim):
                 session.expire(obj)
-    return flagged
+    return len(flipped)
 
 
-def flag_overdue_claims(
-    session: Session, now: datetime, *, grace: timedelta = timedelta(0), batch: int = DEFAULT_BATCH
-) -> int:
-    """Flag every pending claim with `window_end + grace < now`; returns how many.
+class NewlyOverdue(NamedTuple):
+    """A claim flagged overdue, as the digest and the feed list it."""
 
-    Unlike the other domain functions this commits, once per batch: a sweep is a job of its
-    own, and batches keep a backlog of a million claims from becoming one huge transaction.
-    Interfaces pass `grace=app.config["OVERDUE_GRACE"]` (see app.sweep).
-    """
-    total = 0
-    while True:
-        flagged = flag_overdue_batch(session, now, grace=grace, batch=batch)
-        session.commit()
-        total += flagged
-        if flagged < batch:
-            return total
+    id: int
+    statement: str
+    subject: str
+    status: str
+    window_end: datetime
+    flagged_at: datetime
+    source_name: str | None
+
+
+def newly_overdue(
+    session: Session, until: datetime, since: datetime | None = None, limit: int = 50
+) -> tuple[list[NewlyOverdue], int]:
+    """Claims still overdue that were flagged in [since, until) (any time before `until`
+    without `since`), latest flag first: up to `limit` of them, and how many there are."""
+    window = [Claim.flagged_at < until]
+    if since is not None:
+        window.append(Claim.flagged_at >= since)
+    rows = session.execute(
+        select(
+            Claim.id,
+            Claim.statement,
+            Claim.subject,
+            Claim.status,
+            Claim.window_end,
+            Claim.flagged_at,
+            Source.name,
+            func.count().over(),
+        )
+        .outerjoin(Source, Source.id == Claim.source_id)
+        .where(Claim.status == ClaimStatus.OVERDUE.value, *window)
+        .order_by(Claim.flagged_at.desc(), Claim.id.desc())
+        .limit(limit)
+    ).all()
+    return [NewlyOverdue(*row[:-1]) for row in rows], (rows[0][-1] if rows else 0)

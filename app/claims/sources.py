@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Insert, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import Source
-
-_SOURCES = Source.__table__
-# Core statements, built once: a new claim names its source on every `POST /claims`.
-_FIND = select(_SOURCES.c.id, _SOURCES.c.name, _SOURCES.c.url).where(
-    _SOURCES.c.name_key == bindparam("key")
-)
-# No savepoint around the insert: it also runs in autocommit (a new claim's request on
-# PostgreSQL, app.db.autocommit_connection), where a savepoint cannot be taken.
-_CREATE: dict[str, Insert] = {
-    name: dialect.insert(_SOURCES)
-    .on_conflict_do_nothing(index_elements=[_SOURCES.c.name_key])
-    .returning(_SOURCES.c.id)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
-_SET_URL = update(_SOURCES).where(_SOURCES.c.id == bindparam("source_id"))
 
 
 def source_key(name: str) -> str:
@@ -33,42 +16,27 @@ def source_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-@dataclass(frozen=True)
-class SourceRef:
-    """A source as a claim shows it."""
-
-    id: int
-    name: str
-    url: str | None
-
-
-def source_for(
-    connection: Connection, name: str, now: datetime, url: str | None = None
-) -> SourceRef:
-    """The source with this name, created if new (safe when two requests create it at once);
-    a URL fills in one the source does not have yet."""
-    key = source_key(name)
-    found = connection.execute(_FIND, {"key": key}).one_or_none()
-    if found is None:
-        name = " ".join(name.split())
-        values = {"name": name, "name_key": key, "url": url, "created_at": now}
-        new_id = connection.execute(_CREATE[connection.dialect.name], values).scalar()
-        if new_id is not None:
-            return SourceRef(int(new_id), name, url)
-        # Another request created it since we looked (and has committed: this statement
-        # waited for it), so it is there now.
-        found = connection.execute(_FIND, {"key": key}).one()
-    if url and not found.url:
-        connection.execute(_SET_URL, {"source_id": found.id, "url": url})
-        return SourceRef(int(found.id), found.name, url)
-    return SourceRef(int(found.id), found.name, found.url)
-
-
 def find_or_create_source(
     session: Session, name: str, now: datetime, url: str | None = None
 ) -> Source:
-    """`source_for`, as an ORM object."""
-    found = source_for(session.connection(), name, now, url)
-    source = session.get(Source, found.id, populate_existing=True)
-    assert source is not None
+    """The source with this name, created if new (safe when two requests create it at once);
+    a URL fills in one the source does not have yet."""
+    key = source_key(name)
+    source = _by_key(session, key)
+    if source is None:
+        source = Source(name=" ".join(name.split()), name_key=key, url=url, created_at=now)
+        try:
+            with session.begin_nested():
+                session.add(source)
+        except IntegrityError:
+            # Another request created it since we looked, and has committed (the insert
+            # waited for it), so it is there now.
+            source = _by_key(session, key)
+            assert source is not None
+    if url and not source.url:
+        source.url = url
     return source
+
+
+def _by_key(session: Session, key: str) -> Source | None:
+    return session.scalars(select(Source).where(Source.name_key == key)).one_or_none()

@@ -11,6 +11,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from app.claims.overdue import is_overdue_sql
+from app.claims.policy import policy_of
 from app.models import Claim, ClaimStatus, ClaimStatusCount
 
 AGE_BUCKETS = ("0-7d", "8-30d", "31-90d", "90d+")
@@ -44,7 +46,8 @@ def status_counts(connection: Connection) -> dict[str, int]:
 
 
 def overdue_by_age(session: Session, now: datetime) -> dict[str, int]:
-    """Overdue claims by whole days since their window ended: 0-7, 8-30, 31-90, over 90."""
+    """Overdue claims (`app.claims.overdue`) by whole days since their window ended: 0-7,
+    8-30, 31-90, over 90."""
     end = Claim.window_end
     bucket = case(
         (end > now - timedelta(days=8), AGE_BUCKETS[0]),
@@ -53,7 +56,7 @@ def overdue_by_age(session: Session, now: datetime) -> dict[str, int]:
         else_=AGE_BUCKETS[3],
     )
     rows = session.execute(
-        select(bucket, func.count()).where(Claim.status == ClaimStatus.OVERDUE).group_by(bucket)
+        select(bucket, func.count()).where(is_overdue_sql(now, policy_of(session))).group_by(bucket)
     ).all()
     ages = dict.fromkeys(AGE_BUCKETS, 0)
     ages.update({name: int(n) for name, n in rows})
@@ -61,5 +64,6 @@ def overdue_by_age(session: Session, now: datetime) -> dict[str, int]:
 
 
 def claim_stats(session: Session, now: datetime) -> Stats:
+    """The desk's figures, as the dashboard and `GET /stats` show them."""
     counts = status_counts(session.connection())
     return Stats(counts=counts, overdue_by_age=overdue_by_age(session, now))

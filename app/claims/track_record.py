@@ -5,17 +5,46 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select
+from sqlalchemy import Float, Select, func, literal_column, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from app.claims.sqlfuncs import days_between
+from app.claims.overdue import is_overdue_sql
+from app.claims.policy import policy_of
 from app.models import Claim, ClaimStatus
 
 # z for a two-sided 95% interval
 Z95 = 1.959963984540054
+
+
+class days_between(FunctionElement[float]):
+    """Fractional days from a date (at 00:00 UTC) or instant to a later instant."""
+
+    type = Float()
+    inherit_cache = True
+
+    def __init__(self, later: ColumnElement[Any], earlier: ColumnElement[Any]) -> None:
+        super().__init__(later, earlier)
+
+
+@compiles(days_between, "postgresql")
+def _days_between_pg(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return (
+        f"(EXTRACT(EPOCH FROM ({later} - CAST({earlier} AS TIMESTAMP) AT TIME ZONE 'UTC'))"
+        " / 86400.0)"
+    )
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(julianday({later}) - julianday({earlier}))"
 
 
 @dataclass(frozen=True)
@@ -89,7 +118,6 @@ def track_records(
     session: Session,
     now: datetime,
     source_ids: Iterable[int] | None = None,
-    grace: timedelta = timedelta(0),
 ) -> dict[int, TrackRecord]:
     """Track records keyed by source id, for the given sources or every source with claims.
 
@@ -109,13 +137,7 @@ def track_records(
     overdue = dict(
         session.execute(
             select(Claim.source_id, func.count())
-            .where(
-                scope,
-                or_(
-                    Claim.status == ClaimStatus.OVERDUE,
-                    and_(Claim.status == ClaimStatus.PENDING, Claim.window_end < now - grace),
-                ),
-            )
+            .where(scope, is_overdue_sql(now, policy_of(session)))
             .group_by(Claim.source_id)
         ).all()
     )
@@ -152,8 +174,6 @@ def track_records(
     return records
 
 
-def track_record(
-    session: Session, source_id: int, now: datetime, grace: timedelta = timedelta(0)
-) -> TrackRecord:
+def track_record(session: Session, source_id: int, now: datetime) -> TrackRecord:
     """The track record of one source."""
-    return track_records(session, now, [source_id], grace)[source_id]
+    return track_records(session, now, [source_id])[source_id]

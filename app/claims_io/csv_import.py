@@ -8,7 +8,7 @@ The caller commits only when the report has no errors.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,8 @@ from app.claims.access import lock_claim, require_writer
 from app.claims.errors import DomainError, ValidationError
 from app.claims.events import record_event
 from app.claims.evidence import EVIDENCE_FIELDS
+from app.claims.overdue import past_window
+from app.claims.policy import policy_of
 from app.claims_io.csv_rows import ClaimRow, check_row, read_rows
 from app.claims_io.report import ImportReport, Progress, no_progress
 from app.models import ClaimStatus, EventKind, Source, User
@@ -34,7 +36,6 @@ def import_csv(
     actor: User,
     now: datetime,
     text: str,
-    grace: timedelta = timedelta(0),
     progress: Progress = no_progress,
 ) -> ImportReport:
     """Check and write every row of `text`; the report says what was done or what is wrong."""
@@ -52,7 +53,7 @@ def import_csv(
     actor_id = actor.id
     with progress("importing", len(good)) as step:
         for index, row in enumerate(good, start=1):
-            _write_row(session, actor, now, row, grace, report)
+            _write_row(session, actor, now, row, report)
             step(1)
             if index % EXPUNGE_EVERY == 0:
                 session.expunge_all()
@@ -69,14 +70,13 @@ def _write_row(
     actor: User,
     now: datetime,
     row: ClaimRow,
-    grace: timedelta,
     report: ImportReport,
 ) -> None:
     steps = 0
     try:
         with session.begin_nested():
             field, renames = "row", {}
-            claim = create_claim(session, actor, now, row.claim)
+            claim = create_claim(session, actor, now, row.claim).claim
             steps = 1
             if row.evidence:
                 field, renames = "evidence_url", EVIDENCE_COLUMNS
@@ -88,7 +88,7 @@ def _write_row(
                 steps += 1
             field, renames = "status", RESOLVE_FIELDS
             if row.status is ClaimStatus.OVERDUE:
-                _flag_overdue(session, actor, now, claim.id, grace)
+                _flag_overdue(session, actor, now, claim.id)
                 steps += 1
             elif row.status.is_resolution:
                 resolve_claim(
@@ -109,16 +109,14 @@ def _write_row(
     report.events += steps
 
 
-def _flag_overdue(
-    session: Session, actor: User, now: datetime, claim_id: int, grace: timedelta
-) -> None:
+def _flag_overdue(session: Session, actor: User, now: datetime, claim_id: int) -> None:
     """A row marked overdue is flagged on arrival, if its window has really passed.
 
     The sweep would flag it within minutes anyway; doing it here shows the sheet's state at once
     and records who said so (the importer) in the `flagged_overdue` event.
     """
     claim = lock_claim(session, claim_id)
-    if not claim.window_end + grace < now:
+    if not past_window(claim.window_end, now, policy_of(session)):
         raise ValidationError.single(
             "status", "is overdue but the window has not passed yet; use pending"
         )

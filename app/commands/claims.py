@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TextIO
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -23,8 +22,9 @@ from app.claims_io.jsonl_export import write_jsonl
 from app.claims_io.jsonl_import import restore_jsonl
 from app.claims_io.report import ImportReport, Step
 from app.clock import utcnow
-from app.db import READ_ONLY, get_db, get_session
+from app.db import READ_ONLY
 from app.models import User
+from app.unit_of_work import command_unit, get_db, get_session
 
 FORMATS = click.Choice(["csv", "jsonl"])
 # Nobody reads past this many; the count of the rest is printed instead.
@@ -55,28 +55,18 @@ def claims_group() -> None:
 @click.option("--as", "as_email", metavar="EMAIL", help="The reviewer doing a CSV import.")
 @click.option("--dry-run", is_flag=True, help="Check everything and report; change nothing.")
 @with_appcontext
+@command_unit
 def import_command(file: str, fmt: str | None, as_email: str | None, dry_run: bool) -> None:
     """Import claims from FILE, all or nothing: a CSV spreadsheet or a JSON Lines export."""
     session = get_session()
-    with rolled_back_on_error(session):
-        try:
-            report = run_import(session, file, fmt, as_email)
-        except UnicodeDecodeError as exc:
-            raise click.UsageError(
-                f"{file} is not UTF-8 text (byte {exc.start}); save it as UTF-8 (in Excel: "
-                "CSV UTF-8) and try again"
-            ) from None
-    finish_import(session, report, dry_run)
-
-
-@contextmanager
-def rolled_back_on_error(session: Session) -> Iterator[None]:
-    """Whatever stops a command half-way leaves the database as it was."""
     try:
-        yield
-    except BaseException:
-        session.rollback()
-        raise
+        report = run_import(session, file, fmt, as_email)
+    except UnicodeDecodeError as exc:
+        raise click.UsageError(
+            f"{file} is not UTF-8 text (byte {exc.start}); save it as UTF-8 (in Excel: "
+            "CSV UTF-8) and try again"
+        ) from None
+    finish_import(session, report, dry_run)
 
 
 def run_import(session: Session, file: str, fmt: str | None, as_email: str | None) -> ImportReport:
@@ -89,10 +79,9 @@ def run_import(session: Session, file: str, fmt: str | None, as_email: str | Non
         with open(file, encoding="utf-8-sig") as lines:
             return restore_jsonl(session, now, lines, progress_bar)
     actor = importing_user(session, as_email)
-    grace = current_app.extensions["claimwatch.settings"].overdue_grace
     with open(file, encoding="utf-8-sig", newline="") as handle:
         text = handle.read()
-    return import_csv(session, actor, now, text, grace, progress_bar)
+    return import_csv(session, actor, now, text, progress_bar)
 
 
 def importing_user(session: Session, email: str | None) -> User:
@@ -108,9 +97,9 @@ def importing_user(session: Session, email: str | None) -> User:
 
 
 def finish_import(session: Session, report: ImportReport, dry_run: bool) -> None:
-    """Commit and summarise, or roll back and list every problem (exit status 1)."""
+    """Summarise (the command's unit of work then commits), or list every problem and exit
+    with status 1 (it rolls back); a dry run discards what it wrote."""
     if not report.ok:
-        session.rollback()
         for error in report.errors[:MAX_ERRORS_SHOWN]:
             click.echo(f"{report.unit} {error.row}: {error.field}: {error.message}", err=True)
         if len(report.errors) > MAX_ERRORS_SHOWN:
@@ -125,7 +114,6 @@ def finish_import(session: Session, report: ImportReport, dry_run: bool) -> None
         session.rollback()
         click.echo(f"dry run: would import {summary}; nothing was changed")
     else:
-        session.commit()
         click.echo(f"imported {summary}")
     if report.users_created:
         verb = "would create" if dry_run else "created"
@@ -151,9 +139,11 @@ def export_command(file: str | None, fmt: str | None) -> None:
         # no reviewer while it runs.
         session.connection(execution_options=READ_ONLY)
     write = write_jsonl if file_format(file, fmt) == "jsonl" else write_csv
-    with rolled_back_on_error(session), open_output(file, write is write_csv) as out:
-        count = write(session, out, progress_bar)
-    session.rollback()
+    try:
+        with open_output(file, write is write_csv) as out:
+            count = write(session, out, progress_bar)
+    finally:
+        session.rollback()  # an export only reads
     if file:
         click.echo(f"exported {count} claims to {file}", err=True)
 

@@ -13,8 +13,8 @@ from app.accounts.tokens import create_token
 from app.accounts.users import create_user
 from app.claims.errors import ValidationError
 from app.clock import utcnow
-from app.db import get_session
 from app.models import Role, TokenScope, User
+from app.unit_of_work import command_unit, get_session
 
 
 def fail_validation(exc: ValidationError) -> None:
@@ -36,6 +36,7 @@ def users_group() -> None:
 @click.option("--timezone", default="UTC", help="IANA time zone, e.g. Europe/Berlin.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
+@command_unit
 def create_user_command(
     email: str, role: str, name: str, timezone: str, password_stdin: bool
 ) -> None:
@@ -57,7 +58,6 @@ def create_user_command(
         )
     except ValidationError as exc:
         fail_validation(exc)
-    session.commit()
     click.echo(f"created {user.role} {user.email} (id {user.id})")
 
 
@@ -72,6 +72,7 @@ def tokens_group() -> None:
 @click.option("--name", required=True, help="What the token is for.")
 @click.option("--expires-in-days", type=click.IntRange(min=1), default=None)
 @with_appcontext
+@command_unit
 def create_token_command(email: str, scope: str, name: str, expires_in_days: int | None) -> None:
     """Create a token for EMAIL; the token is printed once, alone on the last line."""
     session = get_session()
@@ -85,6 +86,5 @@ def create_token_command(email: str, scope: str, name: str, expires_in_days: int
         token, secret = create_token(session, user, now, name, scope, expires)
     except ValidationError as exc:
         fail_validation(exc)
-    session.commit()
     click.echo(f"token {token.prefix}… ({scope}) for {user.email}; it is shown only now:")
     click.echo(secret)

@@ -1,5 +1,3 @@
-"""Email digests: due periods, the outbox, building, rendering and sending.
-
-The scheduler calls `app.digests.job.run_digest_pass(app, now)` every minute; the web settings
-page calls `preview_digest`, the admin page `recent_deliveries` (both in `app.digests.views`).
-"""
+"""Email digests as a job: due periods become outbox rows, which are claimed, rendered
+(`app.mail`) and sent. The scheduler runs `app.digests.job.run_digest_pass` every minute;
+`flask digests send` runs it once (`app.digests.cli`)."""

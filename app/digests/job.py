@@ -19,11 +19,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import get_db
 from app.digests import outbox
-from app.digests.build import DigestContent, SectionCache, build_digests, readers_of
-from app.digests.render import MailSettings, render_digest
-from app.digests.transport import (
+from app.mail.content import DigestContent, SectionCache, build_digests, readers_of
+from app.mail.render import MailSettings, render_digest
+from app.mail.transport import (
     Closing,
     ConnectionFailure,
     PermanentFailure,
@@ -32,6 +31,7 @@ from app.digests.transport import (
     open_transport,
 )
 from app.models import DigestDelivery
+from app.unit_of_work import job_session
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +68,6 @@ def _setting(app: Flask, name: str, default: float) -> float:
     return value
 
 
-def mail_settings(app: Flask) -> MailSettings:
-    return MailSettings(
-        public_url=app.config["PUBLIC_URL"],
-        secret_key=app.config["SECRET_KEY"],
-        mail_from=app.config["MAIL_FROM"],
-    )
-
-
 def message_domain(app: Flask) -> str:
     return app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >") or "localhost"
 
@@ -85,7 +77,7 @@ def run_digest_pass(app: Flask, now: datetime, dry_run: bool = False) -> DigestP
     lease = timedelta(seconds=_setting(app, "DIGEST_LEASE_SECONDS", DEFAULT_LEASE.seconds))
     batch = int(_setting(app, "DIGEST_BATCH_SIZE", DEFAULT_BATCH))
     summary = DigestPassSummary()
-    with app.app_context(), get_db(app).sessionmaker() as session:
+    with job_session(app) as session:
         summary.enqueued = outbox.enqueue_due_digests(session, now, message_domain(app))
         if dry_run:
             summary.previews = _due_contents(session, now)
@@ -132,7 +124,7 @@ def _send_batch(
 ) -> bool:
     """Send one claimed batch; False when the server could not be reached."""
     skip_empty = bool(app.config.get("DIGEST_SKIP_EMPTY", True))
-    mail = mail_settings(app)
+    mail = MailSettings.from_config(app.config)
     sender = parseaddr(mail.mail_from)[1]
     contents = build_digests(session, readers_of(session, list(claimed)), cache)
     # Never hold a transaction open across SMTP exchanges: on SQLite it holds the one write

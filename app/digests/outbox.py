@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import UTCDateTime
-from app.digests.periods import latest_due_period
+from app.mail.periods import latest_due_period
 from app.models import DigestDelivery, DigestFrequency, User
 
 MAX_ATTEMPTS = 10

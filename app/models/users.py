@@ -12,10 +12,8 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    and_,
     func,
     literal_column,
-    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -120,14 +118,3 @@ def token_usable(
     if expires_at is not None and expires_at <= now:
         return False
     return user_active
-
-
-def token_usable_sql(
-    revoked_at: ColumnElement[Any],
-    expires_at: ColumnElement[Any],
-    user_active: ColumnElement[Any],
-    now: ColumnElement[Any],
-) -> ColumnElement[bool]:
-    """`token_usable` in SQL, for statements that should do no work for a refused token
-    (`token_usable` on the row read stays the judge)."""
-    return and_(revoked_at.is_(None), or_(expires_at.is_(None), expires_at > now), user_active)

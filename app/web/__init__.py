@@ -6,8 +6,8 @@ from flask import Blueprint, Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
 from app.config import Settings
+from app.extensions import csrf, limiter, login_manager
 from app.security import init_security
-from app.web.extensions import csrf, limiter, login_manager
 
 
 def init_web(app: Flask, settings: Settings) -> None:
@@ -31,7 +31,16 @@ def init_web(app: Flask, settings: Settings) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from app.web import admin, auth, claim_actions, claims, dashboard, deliveries, settings_views
+    from app.web import (
+        admin,
+        auth,
+        claim_actions,
+        claims,
+        dashboard,
+        deliveries,
+        settings_views,
+        unsubscribe,
+    )
     from app.web import sources as sources_views
     from app.web.templating import init_templating
 
@@ -49,6 +58,8 @@ def init_web(app: Flask, settings: Settings) -> None:
     for bp in pages:
         app.register_blueprint(bp)
     app.register_blueprint(home)
+    app.register_blueprint(unsubscribe.bp)
+    csrf.exempt(unsubscribe.bp)  # the signed token is the proof (RFC 8058)
 
 
 # Serves the one stylesheet from app/web/static at /assets (no CDN, no inline styles).

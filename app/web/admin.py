@@ -10,8 +10,8 @@ from app.accounts.preferences import change_access
 from app.accounts.users import create_user
 from app.claims.errors import StateConflict, ValidationError
 from app.clock import utcnow
-from app.db import get_session
 from app.models import User
+from app.unit_of_work import get_session
 from app.web.auth import actor, admin_required
 from app.web.blueprints import web_blueprint
 from app.web.forms.settings import AccessForm, NewUserForm
@@ -59,15 +59,13 @@ def create() -> Response | tuple[str, int]:
             password=form.password.data or "",
         )
     except ValidationError as exc:
-        get_session().rollback()
         show_errors(form, exc)
         return render_users(422, form=form)
-    get_session().commit()
     flash(f"{user.email} can now sign in.", "success")
     return redirect(url_for("admin.index"))
 
 
-@bp.post("/<int:user_id>")
+@bp.post("/<id:user_id>")
 @admin_required
 def update(user_id: int) -> Response | tuple[str, int]:
     """Change a user's role or active flag; deactivation ends their sessions."""
@@ -78,8 +76,6 @@ def update(user_id: int) -> Response | tuple[str, int]:
     try:
         change_access(get_session(), actor(), user, form.role.data or "", bool(form.active.data))
     except (ValidationError, StateConflict) as exc:
-        get_session().rollback()
         return render_users(409, problem=f"{user.email}: {exc.detail}")
-    get_session().commit()
     flash(f"{user.email} updated.", "success")
     return redirect(url_for("admin.index"))

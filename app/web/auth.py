@@ -14,12 +14,12 @@ from werkzeug.wrappers import Response
 
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.users import new_session_token
-from app.db import get_session
+from app.extensions import limiter, login_manager
 from app.models import User
 from app.models.users import AccountRules
 from app.security import safe_next
+from app.unit_of_work import get_session
 from app.web.blueprints import web_blueprint
-from app.web.extensions import limiter, login_manager
 from app.web.forms.auth import SignInForm
 from app.web.signed_in import SignedIn, current_account
 
@@ -107,7 +107,6 @@ def sign_in_view() -> str | Response | tuple[str, int]:
         ):
             if needs_rehash(user.password_hash or ""):
                 user.password_hash = hash_password(form.password.data)
-                db.commit()
             sign_in(user)
             return redirect(target)
         form.password.errors.append("The email or password is not right.")
@@ -121,7 +120,6 @@ def sign_out() -> Response:
     """End the session. The user's session token rotates, so a copied cookie dies with it."""
     user = actor()
     user.session_token = new_session_token()
-    get_session().commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

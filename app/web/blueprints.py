@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from app.extensions import csrf
 from app.web import errors
-from app.web.extensions import csrf
 
 
 def protect_forms() -> None:

@@ -22,7 +22,7 @@ from app.claims import (
     withdraw_evidence,
 )
 from app.clock import utcnow
-from app.db import get_session
+from app.unit_of_work import get_session
 from app.web.auth import actor, reviewer_required
 from app.web.blueprints import web_blueprint
 from app.web.claim_page import assign_choices, render_claim_page
@@ -39,7 +39,7 @@ from app.web.forms.claims import (
 from app.web.formtools import show_errors
 from app.web.timefmt import local_input_to_instant
 
-bp = web_blueprint("claim_actions", __name__, url_prefix="/claims/<int:claim_id>")
+bp = web_blueprint("claim_actions", __name__, url_prefix="/claims/<id:claim_id>")
 Result = Response | tuple[str, int]
 
 
@@ -51,20 +51,17 @@ def run(
     done: str,
     bound_key: Any = None,
 ) -> Result:
-    """Apply `change`; commit and go back to the claim, or show why it was refused."""
-    session = get_session()
+    """Apply `change` and go back to the claim (the unit of work commits), or show the page
+    again with why it was refused (nothing changed: the domain refuses before it changes)."""
     try:
         change()
     except ValidationError as exc:
-        session.rollback()
         show_errors(form, exc)
         return render_claim_page(claim_id, {name: bound_key or form}, status=422)
     except StateConflict as exc:
-        session.rollback()
         return render_claim_page(
             claim_id, {name: bound_key or form}, problems={name: exc.detail}, status=409
         )
-    session.commit()
     flash(done, "success")
     return redirect(url_for("claims.show", claim_id=claim_id, _anchor="timeline"))
 
@@ -84,7 +81,7 @@ def evidence(claim_id: int) -> Result:
     )
 
 
-@bp.post("/evidence/<int:evidence_id>/withdraw")
+@bp.post("/evidence/<id:evidence_id>/withdraw")
 @reviewer_required
 def withdraw(claim_id: int, evidence_id: int) -> Result:
     """Withdraw an evidence item (it stays visible, marked withdrawn)."""

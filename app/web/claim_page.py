@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.claims.errors import NotFound
-from app.claims.events import claim_history
+from app.claims.reads import read_events
 from app.clock import utcnow
-from app.db import get_session
 from app.models import Claim, Evidence, Role, User
+from app.unit_of_work import get_session
 from app.web.forms.claims import (
     AssignForm,
     CommentForm,
@@ -76,7 +76,7 @@ def render_claim_page(
     session = get_session()
     session.expire_all()  # a refused action may have left half-applied state in memory
     claim = load_claim(claim_id)
-    events = claim_history(session, claim_id)
+    events = read_events(session.connection(), claim_id)
     bound = bound or {}
     forms: dict[str, Any] = {}
     for name, form_class in ACTION_FORMS.items():

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.claims.activity import weekly_activity
 from app.claims.stats import claim_stats
 from app.clock import utcnow
-from app.db import get_session
 from app.models import Claim, ClaimStatus
+from app.unit_of_work import get_session
 from app.web.blueprints import web_blueprint
 from app.web.chart import SERIES, weekly_chart
 

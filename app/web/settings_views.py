@@ -17,10 +17,10 @@ from app.accounts.tokens import create_token, revoke_token
 from app.accounts.users import regenerate_feed_key, set_password
 from app.claims.errors import ValidationError
 from app.clock import utcnow
-from app.db import get_session
-from app.digests.job import mail_settings
-from app.digests.views import preview_digest
+from app.mail.preview import preview_digest
+from app.mail.render import MailSettings
 from app.models import ApiToken
+from app.unit_of_work import get_session
 from app.web.auth import actor, sign_in
 from app.web.blueprints import web_blueprint
 from app.web.forms.claims import EmptyForm
@@ -52,7 +52,9 @@ def render_settings(status: int = 200, **bound: Any) -> tuple[str, int]:
             forms=forms,
             tokens=list(tokens),
             new_token=bound.get("new_token"),
-            preview=preview_digest(get_session(), user, utcnow(), mail_settings(current_app)),
+            preview=preview_digest(
+                get_session(), user, utcnow(), MailSettings.from_config(current_app.config)
+            ),
             now=utcnow(),
         ),
         status,
@@ -80,10 +82,8 @@ def preferences() -> Result:
             form.digest_hour.data or "",
         )
     except ValidationError as exc:
-        get_session().rollback()
         show_errors(form, exc)
         return render_settings(422, prefs=form)
-    get_session().commit()
     flash("Settings saved.", "success")
     return redirect(url_for("settings.index"))
 
@@ -100,10 +100,8 @@ def password() -> Result:
     try:
         set_password(user, form.new_password.data or "")
     except ValidationError as exc:
-        get_session().rollback()
         show_errors(form, exc, {"password": "new_password"})
         return render_settings(422, password=form)
-    get_session().commit()
     sign_in(user)  # the session token changed: carry this session over to the new one
     flash("Password changed. Your other sessions have been signed out.", "success")
     return redirect(url_for("settings.index"))
@@ -122,15 +120,13 @@ def new_token() -> Result:
             get_session(), actor(), now, form.name.data or "", form.scope.data or "", expires_at
         )
     except ValidationError as exc:
-        get_session().rollback()
         show_errors(form, exc)
         return render_settings(422, token=form)
-    get_session().commit()
     # Rendered, not redirected: the token text is never stored, so this is the only showing.
     return render_settings(201, new_token={"row": token, "secret": secret})
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke(token_id: int) -> Response:
     """Revoke one of the user's own tokens."""
@@ -138,7 +134,6 @@ def revoke(token_id: int) -> Response:
     if token is None or token.user_id != actor().id:
         abort(404)
     revoke_token(token, utcnow())
-    get_session().commit()
     flash(f"Token “{token.name}” revoked.", "success")
     return redirect(url_for("settings.index", _anchor="tokens"))
 
@@ -148,6 +143,5 @@ def revoke(token_id: int) -> Response:
 def feed_key() -> Response:
     """A new feed key; feed readers with the old one stop receiving the feed."""
     regenerate_feed_key(actor())
-    get_session().commit()
     flash("New feed key created; the old feed address no longer works.", "success")
     return redirect(url_for("settings.index", _anchor="feed"))

@@ -1,29 +1,21 @@
 """Who is signed in: a light copy of the user's columns, the ORM row only when a view needs it.
 
-Every signed-in page looks its user up. Read pages only show a name, a role and a time zone,
-so the session's user is read as plain columns in one precompiled statement (the ORM's
-identity map and entity loading were a fifth of a list page's CPU, docs/benchmarks.md); views
-that change something ask for `SignedIn.user`, the `User` row in the request's session.
+Every signed-in page looks its user up, and most only show a name, a role and a time zone: the
+user is read as plain columns in one statement on the read connection. Views that change
+something ask for `SignedIn.user`, the `User` row in the request's unit of work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
-from flask import g
 from flask_login import UserMixin
-from sqlalchemy import bindparam, select, true
+from sqlalchemy import bindparam, select
 
-from app.claims.stats import counts_by_status
-from app.db import autocommit_connection, get_session
-from app.models import ClaimStatusCount, User
+from app.models import User
 from app.models.users import AccountRules
-
-P = ParamSpec("P")
-R = TypeVar("R")
+from app.unit_of_work import get_session, read_connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,52 +50,13 @@ CURRENT = (
     User.active,
 )
 CURRENT_ACCOUNT = select(*ACCOUNT_COLUMNS).where(*CURRENT)
-# The same, with the desk's counts per status beside it: one row per status.
-CURRENT_ACCOUNT_AND_COUNTS = (
-    select(*ACCOUNT_COLUMNS, ClaimStatusCount.status, ClaimStatusCount.count)
-    .select_from(User)
-    .outerjoin(ClaimStatusCount, true())
-    .where(*CURRENT)
-)
-
-
-def read_page(*, with_status_counts: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """A page that changes nothing: the signed-in user is read through `autocommit_connection()`
-    (on PostgreSQL a pooled connection in autocommit, no ORM session), where the view reads
-    too. `with_status_counts`: the counts per status come in the same statement as the user
-    (one round trip less); `status_counts_read()` has them. Put it outside `login_required`,
-    whose user lookup is that statement."""
-
-    def decorator(view: Callable[P, R]) -> Callable[P, R]:
-        @wraps(view)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            g.read_page = True
-            g.read_status_counts = with_status_counts
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def status_counts_read() -> dict[str, int] | None:
-    """The counts per status read with the signed-in user in this request, if they were."""
-    return g.get("status_counts")
 
 
 def current_account(user_id: int, session_token: str) -> Account | None:
     """The account whose session this is, if that session is still current."""
-    connection = autocommit_connection() if g.get("read_page") else get_session().connection()
     values = {"user_id": user_id, "session_token": session_token}
-    if not g.get("read_status_counts"):
-        row = connection.execute(CURRENT_ACCOUNT, values).first()
-        return Account(*row) if row is not None else None
-    rows = connection.execute(CURRENT_ACCOUNT_AND_COUNTS, values).all()
-    if not rows:
-        return None
-    width = len(ACCOUNT_COLUMNS)
-    g.status_counts = counts_by_status(row[width:] for row in rows)
-    return Account(*rows[0][:width])
+    row = read_connection().execute(CURRENT_ACCOUNT, values).first()
+    return Account(*row) if row is not None else None
 
 
 class SignedIn(UserMixin):

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.claims.track_record import track_records
 from app.clock import utcnow
-from app.db import get_session
 from app.models import Source
+from app.unit_of_work import get_session
 from app.web.blueprints import web_blueprint
 
 bp = web_blueprint("sources", __name__, url_prefix="/sources")

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, current_app, has_request_context, request, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from app.claims.reads import claim_tags, utc
 from app.models import ClaimStatus
 from app.web.timefmt import days_since, iso_utc, localtime
 
@@ -84,6 +85,8 @@ def init_templating(app: Flask) -> None:
         days_since=days_since,
         reject_cursor=reject_cursor,
         parse_instant=parse_instant,
+        aware=utc,
+        tags=claim_tags,
     )
 
     app.extensions[LINKS] = {}

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import g, has_request_context
 from flask_login import current_user
 
+from app.wire import rfc3339
+
 # What <input type="datetime-local"> sends, and the same with a space.
 NAIVE_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
@@ -35,7 +37,11 @@ def localtime(value: datetime | None, style: str = "datetime", zone: tzinfo | No
     """`value` in the viewer's zone (or `zone`): "12 Dec 2026, 01:00 CET", or only the date."""
     if value is None:
         return ""
-    local = value.astimezone(zone or viewer_zone())
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    try:
+        local = utc.astimezone(zone or viewer_zone())
+    except OverflowError:  # only an instant stored before instants were range-checked
+        local = utc.astimezone(UTC)
     date = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
     if style == "date":
         return date
@@ -44,7 +50,17 @@ def localtime(value: datetime | None, style: str = "datetime", zone: tzinfo | No
 
 def iso_utc(value: datetime | None) -> str:
     """RFC 3339 UTC, for <time datetime=...>."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else ""
+    return rfc3339(value) if value else ""
+
+
+def form_instant(value: datetime | None) -> str:
+    """A stored instant as it round-trips through a text field: a bare date when at 00:00Z."""
+    if value is None:
+        return ""
+    value = value.astimezone(UTC)
+    if value.time() == datetime.min.time():
+        return value.date().isoformat()
+    return rfc3339(value)
 
 
 def local_input_to_instant(raw: str | None) -> str:
@@ -61,4 +77,6 @@ def local_input_to_instant(raw: str | None) -> str:
 
 
 def days_since(later: datetime, earlier: datetime) -> int:
+    later = later.replace(tzinfo=UTC) if later.tzinfo is None else later
+    earlier = earlier.replace(tzinfo=UTC) if earlier.tzinfo is None else earlier
     return max(0, (later - earlier).days)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.web.extensions import limiter
+from app.extensions import limiter
 from tests.api.conftest import Api
 
 BAD = "cw_not-a-real-token"

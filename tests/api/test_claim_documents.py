@@ -1,7 +1,7 @@
-"""The claim JSON of the API (app.api.documents, written by `dumps`) against a reference built
-here from the ORM object, on both databases: timestamps with and without a fraction, people
-without a name, no source, tags in code point order, text that JSON must escape, and a session
-time zone other than UTC on PostgreSQL."""
+"""The claim JSON of the API (`app.claims.reads` rows shaped by `app.api.shapes`, written by
+`app.wire.dumps`) against a reference built here from the ORM object, on both databases:
+timestamps with and without a fraction, people without a name, no source, tags in code point
+order, text that JSON must escape, and a session time zone other than UTC on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.api.listing import ClaimQuery, page_of, page_statement
-from app.api.reading import read_claim
-from app.api.serialize import dumps
+from app.api.shapes import claim as claim_json
 from app.claims import assign_claim, resolve_claim
+from app.claims.reads import ClaimQuery, ClaimRow, claim_page, read_claim
 from app.models import Claim, User
+from app.wire import dumps
 from tests.factories import Factory
 
 LINE = 'Quote " backslash \\ e\u0301 emoji \U0001f50e </script> <b onclick="x">'
@@ -98,16 +98,15 @@ def test_documents_match_the_reference(session: Session, factory: Factory) -> No
 
     for claim in (plain, rich):
         reference = expected(session.get(Claim, claim.id))  # type: ignore[arg-type]
-        doc = read_claim(session.connection(), claim.id)
-        assert (doc.id, doc.version) == (claim.id, reference["version"])
-        assert json.loads(dumps(doc.body)) == {**reference, "evidence": []}
+        row, evidence = read_claim(session.connection(), claim.id)
+        assert (row.id, row.version) == (claim.id, reference["version"])
+        assert json.loads(dumps(claim_json(row, evidence))) == {**reference, "evidence": []}
 
     if session.bind.dialect.name == "postgresql":
         # Instants must not follow the session's time zone.
         session.execute(text("SET LOCAL TIME ZONE 'America/New_York'"))
-    query = ClaimQuery(limit=50)
-    stmt, params = page_statement(query, session.bind.dialect.name)
-    items, _ = page_of(session.execute(stmt, params).all(), query)
+    page = claim_page(session.connection(), ClaimQuery(limit=50), ClaimRow)
+    items = [claim_json(row) for row in page.rows]
     listed = {item["id"]: item for item in json.loads(dumps(items))}
     for claim in (plain, rich):
         assert listed[claim.id] == expected(session.get(Claim, claim.id))  # type: ignore[arg-type]

@@ -244,7 +244,7 @@ def test_future_known_at_is_422(api):
 def test_system_events_name_the_system_as_actor(api, session, factory):
     from datetime import timedelta
 
-    from app.claims.overdue import flag_overdue_claims
+    from app.sweep import flag_overdue_claims
     from tests.conftest import NOW
 
     claim = factory.claim(window_end=NOW - timedelta(days=1))

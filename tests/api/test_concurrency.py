@@ -14,8 +14,8 @@ from app import create_app
 from app.accounts.tokens import create_token
 from app.accounts.users import create_user
 from app.claims import add_evidence, create_claim
-from app.db import get_session
 from app.models import ClaimEvent
+from app.unit_of_work import get_session
 from tests.conftest import NOW, app_config
 from tests.databases import fresh_database
 
@@ -35,12 +35,12 @@ def served(tmp_path) -> Iterator[tuple[Flask, str, int]]:
             _, secret = create_token(session, user, NOW, "race", "write")
             claim = create_claim(
                 session, user, NOW, {"statement": "A race", "expected_within": "P3W"}
-            )
+            ).claim
             add_evidence(session, user, NOW, claim.id, {"url": "https://news.example/a"})
             session.commit()
             claim_id = claim.id
         yield app, secret, claim_id
-        from app.db import get_db
+        from app.unit_of_work import get_db
 
         get_db(app).engine.dispose()
 

@@ -1,8 +1,6 @@
 """`POST /claims` as it runs in production, on an engine of its own (not the tests' shared
-connection): on PostgreSQL the claim, its tags and its event are one statement in autocommit
-(app.claims.creation), with an Idempotency-Key a transaction; on SQLite a transaction either
-way. Whichever, the claim is whole, bad input changes nothing, and two requests naming the same
-new source at once make one source."""
+connection), in the request's unit of work: the claim is whole, bad input changes nothing, and
+two requests naming the same new source at once make one source."""
 
 from __future__ import annotations
 
@@ -15,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.accounts.tokens import create_token
 from app.accounts.users import create_user
-from app.db import get_db, get_session
 from app.models import ApiToken, Claim, ClaimEvent, ClaimTag, Source
+from app.unit_of_work import get_db, get_session
 from tests.conftest import NOW
 
 
@@ -117,17 +115,17 @@ def test_two_requests_naming_one_new_source_make_one_source(
 def test_a_new_source_is_not_kept_when_its_claim_fails(
     writer: tuple[Flask, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL the source is created in a transaction with the claim's statement, not
-    committed on its own by the autocommit connection."""
-    import app.claims.creation as creation
+    """The source and its claim are one unit of work: a failure after the source was written
+    keeps neither."""
+    import app.claims.lifecycle as lifecycle
 
-    real = creation.source_for
+    real = lifecycle.find_or_create_source
 
     def created_then_failed(*args: object, **kwargs: object) -> object:
         real(*args, **kwargs)  # type: ignore[arg-type]
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(creation, "source_for", created_then_failed)
+    monkeypatch.setattr(lifecycle, "find_or_create_source", created_then_failed)
     app, auth = writer
     app.config["PROPAGATE_EXCEPTIONS"] = False
     body = {"statement": "Lost", "source": "Brand New Outlet", "expected_within": "P1W"}

@@ -134,13 +134,17 @@ def test_text_search_on_postgresql_can_use_the_gin_index(tmp_path):
     from sqlalchemy import text
     from werkzeug.datastructures import MultiDict
 
-    from app.api.listing import page_statement, parse_query
+    from app.api.query import parse_list_query
+    from app.claims.reads import ClaimRow
+    from app.claims.reads.lists import sorted_statement
     from app.db import make_engine
     from tests.databases import fresh_database
 
     with fresh_database("postgresql", tmp_path) as url:
         engine = make_engine(url)
-        stmt, _ = page_statement(parse_query(MultiDict([("q", "deepseek")])), "postgresql")
+        query = parse_list_query(MultiDict([("q", "deepseek")]))
+        stmt, values = sorted_statement(query, ClaimRow)
+        stmt = stmt.params(values)
         sql = stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
         with engine.begin() as conn:
             conn.execute(text("SET LOCAL enable_seqscan = off"))

@@ -1,7 +1,5 @@
-"""The list checks its token in the same statement as the page on PostgreSQL
-(`app.api.auth.read_with_token_check`), apart on SQLite: either way a refused token sees no
-claim, pages keep their order in every sort, and a refused token is answered before a bad
-query."""
+"""The list and its token: a refused token sees no claim and is answered before a bad query,
+and pages keep their order in every sort."""
 
 from __future__ import annotations
 

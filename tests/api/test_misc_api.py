@@ -10,7 +10,7 @@ from pyld import jsonld
 
 from app.accounts.users import regenerate_feed_key
 from app.claims import resolve_claim
-from app.claims.overdue import flag_overdue_claims
+from app.sweep import flag_overdue_claims
 from tests.api.test_claims_api import DEEPSEEK
 from tests.conftest import NOW
 
@@ -49,7 +49,7 @@ def test_unexpected_error_is_a_500_problem(app, api, monkeypatch):
     def explode(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "page_of", explode)
+    monkeypatch.setattr(views, "claim_page", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = api.get("/claims")
     assert response.status_code == 500

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 from app import create_app
 from app.accounts.tokens import create_token
 from app.accounts.users import create_user
-from app.db import get_session
+from app.unit_of_work import get_session
 from tests.conftest import NOW, app_config
 from tests.databases import backends, fresh_database
 

@@ -19,7 +19,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from app import create_app
 from app.accounts.users import create_user
 from app.clock import utcnow
-from app.db import get_session
+from app.unit_of_work import get_session
 from tests.conftest import app_config
 from tests.databases import backends, fresh_database
 

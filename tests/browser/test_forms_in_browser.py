@@ -6,8 +6,8 @@ import re
 
 from app.claims import create_claim
 from app.clock import utcnow
-from app.db import get_session
 from app.models import User
+from app.unit_of_work import get_session
 from tests.browser.conftest import sign_in
 
 
@@ -17,7 +17,7 @@ def make_claim(served, statement: str) -> int:
         reviewer = session.query(User).filter_by(email=served.reviewer).one()
         claim = create_claim(
             session, reviewer, utcnow(), {"statement": statement, "expected_within": "P2W"}
-        )
+        ).claim
         session.commit()
         return claim.id
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import time_machine
 
-from app.claims.overdue import flag_overdue_claims
 from app.clock import utcnow
-from app.db import get_session
+from app.sweep import flag_overdue_claims
+from app.unit_of_work import get_session
 from tests.browser.conftest import screenshot, sign_in
 
 STATEMENT = "DeepSeek V4 will be trained and served entirely on Huawei Ascend chips"

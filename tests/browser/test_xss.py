@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.claims.overdue import flag_overdue_claims
 from app.clock import utcnow
-from app.db import get_session
+from app.sweep import flag_overdue_claims
+from app.unit_of_work import get_session
 from tests.browser.conftest import sign_in
 
 PAYLOAD = "\"'><script>alert('xss')</script><img src=x onerror=alert('img')><svg onload=alert(1)>"

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from app import create_app
 from app.accounts.users import create_user
-from app.db import get_session
 from app.models import DigestDelivery
+from app.unit_of_work import get_session
 from tests.conftest import app_config
 from tests.databases import backends, fresh_database
 from tests.digests.smtp import Mailbox, SmtpServer

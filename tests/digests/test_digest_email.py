@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import event, select
 
 from app.claims import assign_claim, resolve_claim
-from app.digests.build import Reader, build_digests
 from app.digests.job import run_digest_pass
+from app.mail.content import Reader, build_digests
 from app.models import DigestDelivery, User
 from tests.digests.conftest import flag_overdue
 
@@ -82,7 +82,7 @@ def test_one_click_post_turns_the_digest_off_without_session_or_csrf(
 
 
 def test_tampered_or_expired_unsubscribe_link_changes_nothing(app, client, factory, session):
-    from app.digests.unsubscribe import LINK_LIFETIME, make_token
+    from app.accounts.unsubscribe import LINK_LIFETIME, make_token
 
     reader = reader_in_berlin(factory)
     session.commit()

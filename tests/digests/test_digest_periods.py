@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.digests.job import run_digest_pass
-from app.digests.periods import latest_due_period, next_period_start
+from app.mail.periods import latest_due_period, next_period_start
 from app.models import DigestDelivery, User
 
 

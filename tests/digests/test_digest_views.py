@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.digests.job import mail_settings, run_digest_pass
-from app.digests.views import preview_digest, recent_deliveries
+from app.digests.job import run_digest_pass
+from app.mail.preview import preview_digest
+from app.mail.render import MailSettings
 from app.models import DigestDelivery
+from app.web.deliveries import recent_deliveries
 from tests.digests.test_digest_email import NOW, overdue_claim, reader_in_berlin
 
 
@@ -18,7 +20,7 @@ def test_preview_shows_what_the_next_digest_says_so_far(app, factory, session):
     claim = factory.claim(statement="Closing soon", window_end=NOW + timedelta(days=2))
     session.flush()
 
-    preview = preview_digest(session, reader, NOW, mail_settings(app))
+    preview = preview_digest(session, reader, NOW, MailSettings.from_config(app.config))
 
     assert "Closing soon" in preview.text
     assert f"/claims/{claim.id}" in preview.html

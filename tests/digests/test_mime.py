@@ -7,7 +7,7 @@ from email import policy
 
 import pytest
 
-from app.digests.mime import HeaderInjection, address, compose, quoted_printable
+from app.mail.mime import HeaderInjection, address, compose, quoted_printable
 
 
 def test_composed_message_parses_back_with_both_parts_and_encoded_names():

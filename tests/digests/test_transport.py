@@ -6,7 +6,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from app.digests.transport import ConnectionFailure, SmtpConfig, SmtpTransport
+from app.mail.transport import ConnectionFailure, SmtpConfig, SmtpTransport
 from tests.digests.smtp import Mailbox, free_port
 
 

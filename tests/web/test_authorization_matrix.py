@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 
 from app.accounts.tokens import create_token, revoke_token
-from app.digests.unsubscribe import make_token
+from app.accounts.unsubscribe import make_token
 from app.models import User
 from tests.conftest import NOW
 from tests.web.conftest import PASSWORD, Browser

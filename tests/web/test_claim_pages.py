@@ -8,9 +8,9 @@ from datetime import timedelta
 from markupsafe import escape
 
 from app.claims import assign_claim, edit_claim
-from app.claims.overdue import flag_overdue_claims
 from app.clock import utcnow
 from app.models import Claim
+from app.sweep import flag_overdue_claims
 
 
 def text(response) -> str:

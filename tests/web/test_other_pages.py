@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from app.accounts.tokens import find_token_grant
 from app.claims import resolve_claim
-from app.claims.overdue import flag_overdue_claims
 from app.clock import utcnow
 from app.digests.outbox import enqueue_due_digests
 from app.models import User
+from app.sweep import flag_overdue_claims
 from tests.conftest import NOW
 
 

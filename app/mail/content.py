@@ -16,13 +16,23 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Claim, ClaimEvent, ClaimStatus, DigestDelivery, EventKind, User
+from app.claims.overdue import newly_overdue
+from app.models import (
+    OPEN_STATUSES,
+    RESOLUTIONS,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    DigestDelivery,
+    EventKind,
+    User,
+)
 
 CLOSING_AHEAD = timedelta(days=7)
 # A newsroom reads a digest, not a database dump: longer sections end with "and N more".
 SECTION_LIMIT = 50
-OPEN = (ClaimStatus.PENDING.value, ClaimStatus.OVERDUE.value)
-RESOLVED = tuple(s.value for s in ClaimStatus if s.is_resolution)
+OPEN = tuple(sorted(s.value for s in OPEN_STATUSES))
+RESOLVED = tuple(sorted(s.value for s in RESOLUTIONS))
 
 
 @dataclass(frozen=True)
@@ -126,8 +136,13 @@ def shared_sections(
     session: Session, since: datetime, until: datetime
 ) -> tuple[Section, Section, Section]:
     """Newly overdue, closing in the next 7 days, and resolved, for one range: three queries."""
-    overdue = _limited(
-        session, _with_event(EventKind.FLAGGED_OVERDUE, [ClaimStatus.OVERDUE], since, until)
+    flagged, flagged_total = newly_overdue(session, until, since, SECTION_LIMIT)
+    overdue = Section(
+        tuple(
+            DigestItem(c.id, c.statement, c.subject, c.status, c.window_end, c.flagged_at)
+            for c in flagged
+        ),
+        flagged_total,
     )
     closing = _limited(
         session,

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app.digests.build import DigestContent, Section
-from app.digests.mime import address, compose, quoted_printable, reformat_address
-from app.digests.periods import zone_of
-from app.digests.unsubscribe import unsubscribe_url
+from app.accounts.unsubscribe import unsubscribe_url
+from app.mail.content import DigestContent, Section
+from app.mail.mime import address, compose, quoted_printable, reformat_address
+from app.mail.periods import zone_of
 
-TEMPLATES = Path(__file__).parent / "templates" / "mail"
+TEMPLATES = Path(__file__).parent / "templates"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -27,6 +29,14 @@ class MailSettings:
     public_url: str
     secret_key: str
     mail_from: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
+        return cls(
+            public_url=config["PUBLIC_URL"],
+            secret_key=config["SECRET_KEY"],
+            mail_from=config["MAIL_FROM"],
+        )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,79 @@
+"""One claim with its evidence, and a claim's history."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Select, bindparam, exists
+from sqlalchemy.engine import Connection
+
+from app.claims.errors import NotFound
+from app.claims.reads.rows import (
+    ClaimRow,
+    EventRow,
+    EvidenceRow,
+    select_claims,
+    select_events,
+    select_evidence,
+)
+from app.models import Claim, ClaimEvent, Evidence
+
+
+@lru_cache(maxsize=1)
+def _one_claim() -> Select[Any]:
+    """The claim, and (last) whether it has any evidence: most claims have none, and then the
+    evidence statement is skipped."""
+    claims = Claim.__table__
+    has_evidence = exists().where(Evidence.claim_id == claims.c.id).label("has_evidence")
+    return (
+        select_claims(ClaimRow, claims)
+        .add_columns(has_evidence)
+        .where(claims.c.id == bindparam("claim_id"))
+    )
+
+
+@lru_cache(maxsize=1)
+def _evidence_of_claim() -> Select[Any]:
+    table = Evidence.__table__
+    return select_evidence().where(table.c.claim_id == bindparam("claim_id")).order_by(table.c.id)
+
+
+@lru_cache(maxsize=1)
+def _events_of_claim() -> Select[Any]:
+    table = ClaimEvent.__table__
+    return select_events().where(table.c.claim_id == bindparam("claim_id")).order_by(table.c.id)
+
+
+def read_claim(connection: Connection, claim_id: int) -> tuple[ClaimRow, list[EvidenceRow]]:
+    """The claim and its evidence (oldest first); NotFound when there is no such claim."""
+    row = connection.execute(_one_claim(), {"claim_id": claim_id}).one_or_none()
+    if row is None:
+        raise NotFound(f"there is no claim {claim_id}")
+    evidence = read_evidence(connection, claim_id) if row[-1] else []
+    return ClaimRow(*row[:-1]), evidence
+
+
+def read_evidence(connection: Connection, claim_id: int) -> list[EvidenceRow]:
+    """The claim's evidence, oldest first, withdrawn items included."""
+    rows = connection.execute(_evidence_of_claim(), {"claim_id": claim_id})
+    return [EvidenceRow(*row) for row in rows]
+
+
+def read_evidence_item(connection: Connection, evidence_id: int) -> EvidenceRow:
+    """One evidence item (as a face answers after adding or withdrawing it)."""
+    table = Evidence.__table__
+    row = connection.execute(select_evidence().where(table.c.id == evidence_id)).one()
+    return EvidenceRow(*row)
+
+
+def read_events(connection: Connection, claim_id: int) -> list[EventRow]:
+    """The claim's history, oldest first."""
+    rows = connection.execute(_events_of_claim(), {"claim_id": claim_id})
+    return [EventRow(*row) for row in rows]
+
+
+def read_event(connection: Connection, event_id: int) -> EventRow:
+    """One event (as a face answers with the event an action wrote)."""
+    table = ClaimEvent.__table__
+    return EventRow(*connection.execute(select_events().where(table.c.id == event_id)).one())
