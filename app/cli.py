@@ -1,8 +1,21 @@
-"""Registers every `flask` command; each group lives in app/commands/."""
+"""Registers every `flask` command: the groups in app/commands/, the digest command of the
+digest job, and `flask scheduler` (the one place that imports the scheduler)."""
 
 from __future__ import annotations
 
-from flask import Flask
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduled jobs (the sweep every SWEEP_INTERVAL, the digests every minute)
+    until SIGTERM or Ctrl-C."""
+    from app.scheduler import run_scheduler
+
+    run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def register_commands(app: Flask) -> None:
@@ -17,6 +30,6 @@ def register_commands(app: Flask) -> None:
         claims.claims_group,
         digests.digests_group,
         sweep.sweep_command,
-        sweep.scheduler_command,
+        scheduler_command,
     ):
         app.cli.add_command(command)

@@ -1,4 +1,4 @@
-"""`flask sweep` (one sweep, now) and `flask scheduler` (the jobs, in the foreground)."""
+"""`flask sweep`: one sweep, now."""
 
 from __future__ import annotations
 
@@ -35,12 +35,3 @@ def sweep_command(now: datetime) -> None:
     """Flag every pending claim whose window (plus OVERDUE_GRACE) has passed, once."""
     flagged = run_sweep(current_app._get_current_object(), now)  # type: ignore[attr-defined]
     click.echo(f"flagged {flagged} overdue claim{'s' if flagged != 1 else ''}")
-
-
-@click.command("scheduler")
-@with_appcontext
-def scheduler_command() -> None:
-    """Run the scheduled jobs (the sweep every SWEEP_INTERVAL) until SIGTERM or Ctrl-C."""
-    from app.scheduler import run_scheduler
-
-    run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -160,7 +160,7 @@ def mark_sent(session: Session, delivery_id: int, owner: str, now: datetime) -> 
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         # This commit happens once per email, between two SMTP exchanges; waiting for its WAL
-        # flush tripled the time per digest (docs/benchmarks.md). Without the wait, a crash
+        # flush was most of the time per digest (docs/benchmarks.md). Without the wait, a crash
         # of the *sender* still loses nothing (PostgreSQL has the commit); a crash of the
         # *database server* can forget the last fraction of a second of marks, and those
         # digests are sent again, with the same Message-ID.

@@ -1,7 +1,7 @@
 """Composing a `multipart/alternative` message as wire bytes, quickly and injection-safe.
 
-The `email` package's header objects cost more than sending the message (see the digests
-benchmark), and a digest's headers are few and known: every value is checked for line breaks
+The `email` package's header objects cost more than sending the message (docs/benchmarks.md,
+"digests"), and a digest's headers are few and known: every value is checked for line breaks
 (refused), non-ASCII display names are RFC 2047-encoded by `formataddr`, and both bodies are
 quoted-printable, so no body line can look like a boundary or exceed SMTP's line limit.
 """

@@ -22,8 +22,8 @@ def init_web(app: Flask, settings: Settings) -> None:
     limiter.init_app(app)
     # Only sign-in is limited, by decorators, and Flask-Limiter checks a decorated view's limits
     # in the decorator itself. Its app-wide before_request check would look for default and
-    # blueprint limits we do not have on every request (~0.1 ms each, a tenth of a cheap API
-    # read), so it is taken out; tests/web/test_sign_in.py proves the sign-in limits still hold.
+    # blueprint limits we do not have on every request, so it is taken out;
+    # tests/web/test_sign_in.py proves the sign-in limits still hold.
     app.before_request_funcs[None].remove(limiter._check_request_limit)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in_view"
