@@ -38,6 +38,7 @@ class Settings:
     sweep_interval: timedelta
     overdue_grace: timedelta
     digest_skip_empty: bool
+    allow_private_urls: bool
     ratelimit_storage_uri: str
     api_auth_failure_limit: str
     extra: dict[str, Any] = field(default_factory=dict)
@@ -182,6 +183,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         overdue_grace=parse_duration("OVERDUE_GRACE", env_vars.get("OVERDUE_GRACE", "0")),
         digest_skip_empty=parse_bool(
             "DIGEST_SKIP_EMPTY", env_vars.get("DIGEST_SKIP_EMPTY", "true")
+        ),
+        allow_private_urls=parse_bool(
+            "ALLOW_PRIVATE_URLS", env_vars.get("ALLOW_PRIVATE_URLS", "false")
         ),
         ratelimit_storage_uri=env_vars.get("RATELIMIT_STORAGE_URI") or "memory://",
         api_auth_failure_limit=check_rate_limit(

@@ -32,6 +32,7 @@ def test_development_generates_and_keeps_a_key(tmp_path):
         ("SWEEP_INTERVAL", "often"),
         ("OVERDUE_GRACE", "-5m"),
         ("DIGEST_SKIP_EMPTY", "perhaps"),
+        ("ALLOW_PRIVATE_URLS", "sometimes"),
         ("PUBLIC_URL", "javascript:alert(1)"),
         ("SMTP_URL", "http://mail.example"),
         ("MAIL_FROM", "nobody"),
@@ -50,6 +51,7 @@ def test_durations_and_defaults():
     assert settings.sweep_interval == timedelta(minutes=2)
     assert settings.overdue_grace == timedelta(hours=1)
     assert settings.digest_skip_empty is True
+    assert settings.allow_private_urls is False
     assert settings.api_auth_failure_limit == "20 per minute"
     assert settings.database_url.startswith("sqlite:///")
 
@@ -57,3 +59,9 @@ def test_durations_and_defaults():
 def test_postgres_urls_use_psycopg_3():
     settings = load_settings({**BASE, "DATABASE_URL": "postgresql://u@db.internal/claims"})
     assert settings.database_url.startswith("postgresql+psycopg://")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("0", False)])
+def test_allow_private_urls_is_read_as_a_boolean(raw, expected):
+    settings = load_settings({**BASE, "ALLOW_PRIVATE_URLS": raw})
+    assert settings.allow_private_urls is expected
