@@ -23,6 +23,19 @@ from app.db import autocommit_session
 from app.models import Claim
 
 LD_JSON = "application/ld+json"
+# Publishers paste this document into `<script type="application/ld+json">`, where `</script>`
+# or `<!--` in a claim's text would end the element early and let the rest run as HTML; U+2028
+# and U+2029 end lines in older JavaScript. Inside JSON strings (the only place they can occur)
+# each may be written as a \u escape instead, so the document means the same.
+SCRIPT_SAFE = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
 # The verdict in words, and on schema.org's 1 (false) to 5 (true) scale where there is one.
 RATINGS: dict[str, tuple[str, int | None]] = {
     "confirmed": ("Confirmed", 5),
@@ -72,6 +85,11 @@ CLAIMREVIEW_SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+def script_safe_json(document: dict[str, Any]) -> str:
+    """`document` as JSON that is safe to paste into a `<script>` element as it is."""
+    return json.dumps(document, ensure_ascii=False).translate(SCRIPT_SAFE)
 
 
 def claim_review(claim: Claim, public_url: str) -> dict[str, Any]:
@@ -127,4 +145,4 @@ def claimreview_view(claim_id: int) -> Response:
             f"claim {claim_id} is {claim.status}; only a resolved claim is reviewed"
         )
     body = claim_review(claim, current_app.config["PUBLIC_URL"])
-    return Response(json.dumps(body, ensure_ascii=False), mimetype=LD_JSON)
+    return Response(script_safe_json(body), mimetype=LD_JSON)

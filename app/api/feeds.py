@@ -1,7 +1,8 @@
 """`/feeds/overdue.atom?key=...`: newly overdue claims as Atom, for feed readers.
 
 Feed readers cannot send headers, so the feed takes a per-user key in the URL. The key opens
-this feed only, never the API; regenerating it (settings page) revokes the old one.
+this feed only, never the API; only its hash is stored, and regenerating it (settings page)
+shows a new one once and revokes the old one.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import select
 
+from app.accounts.users import feed_key_owner
 from app.api.errors import attach_problem_handlers
 from app.api.openapi import Reply, operation
 from app.api.serialize import instant
 from app.claims import NotFound
 from app.clock import utcnow
 from app.db import get_session
-from app.models import Claim, ClaimStatus, User
+from app.models import Claim, ClaimStatus
 
 feeds_bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 attach_problem_handlers(feeds_bp)
@@ -62,7 +64,7 @@ def overdue_feed(claims: list[Claim], public_url: str, updated: str) -> bytes:
     "GET",
     "/overdue.atom",
     "overdueFeed",
-    "Newly overdue claims as an Atom feed (for feed readers; the key is on the settings page)",
+    "Newly overdue claims as an Atom feed (for feed readers; the key is made on the settings page)",
     "feeds",
     {
         200: Reply("The feed", media_type="application/atom+xml", schema={"type": "string"}),
@@ -77,16 +79,8 @@ def overdue_feed(claims: list[Claim], public_url: str, updated: str) -> bytes:
 )
 def overdue_feed_view() -> Response:
     session = get_session()
-    key = request.args.get("key", "")
-    # Keys are URL-safe ASCII; anything else (a NUL would make PostgreSQL fail) opens nothing.
-    valid = key.isascii() and key.isprintable()
-    user = (
-        session.scalars(select(User).where(User.feed_key == key)).one_or_none()
-        if key and valid
-        else None
-    )
-    if user is None or not user.active:
-        raise NotFound("no feed has this key; find yours on the settings page")
+    if feed_key_owner(session, request.args.get("key", "")) is None:
+        raise NotFound("no feed has this key; make one on the settings page")
     claims = session.scalars(
         select(Claim)
         .where(Claim.status == ClaimStatus.OVERDUE, Claim.flagged_at.is_not(None))

@@ -1,19 +1,30 @@
-"""`flask demo`: load the demo data once."""
+"""`flask demo`: load the demo data once (development and testing only)."""
 
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.clock import utcnow
 from app.db import get_session
 from app.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
 
+# The demo admin's password is printed by scripts/run and written in the README: anywhere
+# else it would be an open door.
+DEMO_ENVIRONMENTS = ("development", "testing")
+
 
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Load the DeepSeek V4 claim and a few others (does nothing when already loaded)."""
+    env = current_app.extensions["claimwatch.settings"].env
+    if env not in DEMO_ENVIRONMENTS:
+        raise click.ClickException(
+            f"the demo creates an admin with a published password, so it runs only when "
+            f"CLAIMWATCH_ENV is development or testing (it is {env})"
+        )
     session = get_session()
     if load_demo(session, utcnow()):
         session.commit()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.db import get_db
 from app.digests import outbox
 from app.digests.build import DigestContent, SectionCache, build_digests, readers_of
+from app.digests.mime import UnsendableMessage
 from app.digests.render import MailSettings, render_digest
 from app.digests.transport import (
     Closing,
@@ -146,7 +147,15 @@ def _send_batch(
             summary.skipped += 1
             session.commit()
             continue
-        rendered = render_digest(content, mail)
+        try:
+            rendered = render_digest(content, mail)
+        except UnsendableMessage as exc:
+            # No attempt can succeed: fail the row now, with the reason, and go on.
+            outbox.mark_failed(session, delivery_id, owner, str(exc))
+            summary.failed += 1
+            session.commit()
+            log.warning("digests: cannot send to %s: %s", content.email, exc)
+            continue
         try:
             transport.send(sender, rendered.recipient, rendered.data, rendered.message_id)
         except ConnectionFailure as exc:

@@ -12,7 +12,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.digests.build import DigestContent, Section
-from app.digests.mime import address, compose, quoted_printable, reformat_address
+from app.digests.mime import (
+    address,
+    compose,
+    quoted_printable,
+    reformat_address,
+    wire_address,
+)
 from app.digests.periods import zone_of
 from app.digests.unsubscribe import unsubscribe_url
 
@@ -108,7 +114,9 @@ def _shared_sections(
 
 
 def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
-    """The `multipart/alternative` message for one digest, with its stored Message-ID."""
+    """The `multipart/alternative` message for one digest, with its stored Message-ID;
+    UnsendableMessage when it cannot be sent at all."""
+    recipient = wire_address(content.email)
     unsubscribe = unsubscribe_url(mail.public_url, mail.secret_key, content.user_id)
     claim_url = f"{mail.public_url}/claims/"
     shared = _shared_sections(
@@ -127,7 +135,7 @@ def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
     headers = [
         ("Subject", subject),
         ("From", reformat_address(mail.mail_from)),
-        ("To", address(display_name(content.name), content.email)),
+        ("To", address(display_name(content.name), recipient)),
         ("Date", format_datetime(content.until)),
         ("Message-ID", content.message_id),
         ("List-Unsubscribe", f"<{unsubscribe}>"),
@@ -144,7 +152,7 @@ def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
         subject,
         head.text + shared.text + tail.text,
         head.html + shared.html + tail.html,
-        content.email,
+        recipient,
         content.message_id,
         data,
     )

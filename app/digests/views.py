@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.digests.build import Reader, build_digests
+from app.digests.mime import UnsendableMessage
 from app.digests.periods import latest_due_period
 from app.digests.render import MailSettings, RenderedDigest, render_digest
 from app.models import DigestDelivery, DigestFrequency, User
@@ -38,7 +39,12 @@ def preview_digest(
         until=now,
     )
     (content,) = build_digests(session, [reader])
-    return render_digest(content, mail)
+    try:
+        return render_digest(content, mail)
+    except UnsendableMessage as exc:
+        # What the reader needs to know instead: why no digest will reach them.
+        subject = "No digest can be sent to you"
+        return RenderedDigest(subject, str(exc), "", user.email, reader.message_id, b"")
 
 
 @dataclass(frozen=True)

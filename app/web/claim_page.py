@@ -13,7 +13,7 @@ from app.claims.errors import NotFound
 from app.claims.events import claim_history
 from app.clock import utcnow
 from app.db import get_session
-from app.models import Claim, Evidence, Role, User
+from app.models import Claim, ClaimEvent, EventKind, Evidence, Role, User
 from app.web.forms.claims import (
     AssignForm,
     CommentForm,
@@ -62,6 +62,15 @@ def reviewers() -> list[User]:
     )
 
 
+def assignees_named(events: list[ClaimEvent]) -> dict[int, str]:
+    """The name of each user the timeline's assignments refer to (events keep only the id)."""
+    ids = {e.data.get("assignee") for e in events if e.kind == EventKind.ASSIGNED}
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    return {u.id: u.label for u in get_session().scalars(select(User).where(User.id.in_(ids)))}
+
+
 def assign_choices() -> list[tuple[str, str]]:
     return [("", "Nobody")] + [(str(u.id), u.label) for u in reviewers()]
 
@@ -90,6 +99,7 @@ def render_claim_page(
             "claims/show.html",
             claim=claim,
             events=events,
+            people=assignees_named(events),
             forms=forms,
             withdraw_form=WithdrawEvidenceForm(formdata=None),
             withdraw_bound=withdraw,

@@ -17,9 +17,10 @@ from flask import g
 from flask_login import UserMixin
 from sqlalchemy import bindparam, select, true
 
+from app.accounts.sessions import session_token_hash
 from app.claims.stats import counts_by_status
 from app.db import autocommit_connection, get_session
-from app.models import ClaimStatusCount, User
+from app.models import ClaimStatusCount, User, UserSession
 from app.models.users import AccountRules
 
 P = ParamSpec("P")
@@ -36,32 +37,24 @@ class Account(AccountRules):
     role: str
     timezone: str
     active: bool
-    session_token: str
-    feed_key: str | None
 
 
-ACCOUNT_COLUMNS = (
-    User.id,
-    User.email,
-    User.name,
-    User.role,
-    User.timezone,
-    User.active,
-    User.session_token,
-    User.feed_key,
-)
-# Only a current session finds its user: the token rotates at sign-out and password change,
-# and a deactivated user has no session at all.
+ACCOUNT_COLUMNS = (User.id, User.email, User.name, User.role, User.timezone, User.active)
+# Only a current session finds its user: sign-out, a password change and deactivation delete
+# the session's row, and a deactivated user has no session at all.
 CURRENT = (
     User.id == bindparam("user_id"),
-    User.session_token == bindparam("session_token"),
+    UserSession.token_hash == bindparam("token_hash"),
     User.active,
 )
-CURRENT_ACCOUNT = select(*ACCOUNT_COLUMNS).where(*CURRENT)
+CURRENT_ACCOUNT = (
+    select(*ACCOUNT_COLUMNS).join(UserSession, UserSession.user_id == User.id).where(*CURRENT)
+)
 # The same, with the desk's counts per status beside it: one row per status.
 CURRENT_ACCOUNT_AND_COUNTS = (
     select(*ACCOUNT_COLUMNS, ClaimStatusCount.status, ClaimStatusCount.count)
     .select_from(User)
+    .join(UserSession, UserSession.user_id == User.id)
     .outerjoin(ClaimStatusCount, true())
     .where(*CURRENT)
 )
@@ -94,7 +87,7 @@ def status_counts_read() -> dict[str, int] | None:
 def current_account(user_id: int, session_token: str) -> Account | None:
     """The account whose session this is, if that session is still current."""
     connection = autocommit_connection() if g.get("read_page") else get_session().connection()
-    values = {"user_id": user_id, "session_token": session_token}
+    values = {"user_id": user_id, "token_hash": session_token_hash(session_token)}
     if not g.get("read_status_counts"):
         row = connection.execute(CURRENT_ACCOUNT, values).first()
         return Account(*row) if row is not None else None
@@ -110,9 +103,15 @@ class SignedIn(UserMixin):
     """The signed-in user as Flask-Login sees it; attributes come from the `User` row once a
     view has loaded it (so changes made in this request show), from the `Account` before."""
 
-    def __init__(self, account: Account | User) -> None:
+    def __init__(self, account: Account | User, session_token: str) -> None:
         self._account = account
         self._user = account if isinstance(account, User) else None
+        self._session_token = session_token
+
+    @property
+    def session_token(self) -> str:
+        """This session's token, as the signed cookie carries it (the database has its hash)."""
+        return self._session_token
 
     @property
     def user(self) -> User:
@@ -125,9 +124,8 @@ class SignedIn(UserMixin):
         return self._user if self._user is not None else self._account
 
     def get_id(self) -> str:
-        # The session token is part of the id: rotating it ends every other session.
-        current = self._current()
-        return f"{current.id}:{current.session_token}"
+        # The session token is part of the id, so deleting its row ends the session.
+        return f"{self._current().id}:{self._session_token}"
 
     @property
     def is_active(self) -> bool:
