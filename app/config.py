@@ -41,6 +41,8 @@ class Settings:
     allow_private_urls: bool
     ratelimit_storage_uri: str
     api_auth_failure_limit: str
+    session_idle_timeout: timedelta
+    session_absolute_timeout: timedelta
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -97,6 +99,23 @@ def check_rate_limit(name: str, raw: str) -> str:
             f"{name}={raw!r} is not a rate limit; use e.g. 20 per minute or 20/minute;200/day"
         )
     return raw.strip()
+
+
+def session_timeouts(env_vars: Mapping[str, str]) -> tuple[timedelta, timedelta]:
+    """SESSION_IDLE_TIMEOUT (default 12h) and SESSION_ABSOLUTE_TIMEOUT (default 7d)."""
+    idle = parse_duration("SESSION_IDLE_TIMEOUT", env_vars.get("SESSION_IDLE_TIMEOUT") or "12h")
+    absolute = parse_duration(
+        "SESSION_ABSOLUTE_TIMEOUT", env_vars.get("SESSION_ABSOLUTE_TIMEOUT") or "7d"
+    )
+    # A session's last-seen time is kept to the minute, so shorter idle limits would end
+    # sessions of people who are still at work.
+    if idle < timedelta(minutes=5):
+        raise ConfigError("SESSION_IDLE_TIMEOUT must be at least 5 minutes (e.g. 12h)")
+    if absolute < idle:
+        raise ConfigError(
+            "SESSION_ABSOLUTE_TIMEOUT must be at least SESSION_IDLE_TIMEOUT (e.g. 7d)"
+        )
+    return idle, absolute
 
 
 def check_database_url(raw: str) -> str:
@@ -171,6 +190,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     sweep_interval = parse_duration("SWEEP_INTERVAL", env_vars.get("SWEEP_INTERVAL", "5m"))
     if sweep_interval < timedelta(seconds=1):
         raise ConfigError("SWEEP_INTERVAL must be at least one second")
+    session_idle_timeout, session_absolute_timeout = session_timeouts(env_vars)
     return Settings(
         env=env,
         secret_key=secret_key,
@@ -191,4 +211,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_auth_failure_limit=check_rate_limit(
             "API_AUTH_FAILURE_LIMIT", env_vars.get("API_AUTH_FAILURE_LIMIT") or "20 per minute"
         ),
+        session_idle_timeout=session_idle_timeout,
+        session_absolute_timeout=session_absolute_timeout,
     )

@@ -35,8 +35,15 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
+    # Pages show personal data and secrets (settings, a new token or feed key, the user list)
+    # and every API answer is a user's data: no browser or proxy may keep a copy. A response
+    # that can be cached says so itself (the stylesheet), and is left as it is.
+    "Cache-Control": "no-store",
 }
 SECURITY_HEADER_ITEMS = tuple(SECURITY_HEADERS.items())
+# Production only: development and tests speak plain http on localhost, which a browser that
+# had seen this header would then refuse for a year.
+STRICT_TRANSPORT_SECURITY = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
 def cookie_config(settings: Settings) -> dict[str, object]:
@@ -53,7 +60,7 @@ def cookie_config(settings: Settings) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_PATH": "/",
         "SESSION_COOKIE_DOMAIN": None,
-        # Sessions are ended by the server (User.session_token), never remembered past it.
+        # Sessions are ended by the server (app/accounts/sessions.py), never remembered past it.
         "REMEMBER_COOKIE_DURATION": 0,
     }
 
@@ -67,13 +74,18 @@ class SecurityHeaders:
     than werkzeug's `Headers.setdefault` per header.
     """
 
-    def __init__(self, wsgi_app: WSGIApplication) -> None:
+    def __init__(self, wsgi_app: WSGIApplication, production: bool = False) -> None:
         self.wsgi_app = wsgi_app
+        extra = (STRICT_TRANSPORT_SECURITY,) if production else ()
+        # Lower-cased once here, not per response.
+        self.items = tuple((item[0].lower(), item) for item in SECURITY_HEADER_ITEMS + extra)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        items = self.items
+
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}
-            headers.extend(item for item in SECURITY_HEADER_ITEMS if item[0].lower() not in present)
+            headers.extend(item for lower, item in items if lower not in present)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start)
@@ -92,7 +104,7 @@ class CookieSessions(SecureCookieSessionInterface):
 def init_security(app: Flask, settings: Settings) -> None:
     app.config.update(cookie_config(settings))
     app.session_interface = CookieSessions()
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, settings.production)  # type: ignore[method-assign]
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -24,10 +24,10 @@ ZONES = [
 
 USERS = """
 INSERT INTO users (email, name, role, password_hash, timezone, digest_frequency, digest_hour,
-                   active, session_token, created_at)
+                   active, created_at)
 SELECT 'reader' || g || '@bench.example', 'Reader ' || g, 'reviewer', NULL,
        (CAST(:zones AS text[]))[1 + g % 5], 'daily', (CAST(:hours AS int[]))[1 + g % 5],
-       true, md5(g::text), :now
+       true, :now
 FROM generate_series(1, :users) AS g
 """
 

@@ -157,7 +157,9 @@ def main() -> None:
     env = app_env(url, port, LOGS / "instance", API_AUTH_FAILURE_LIMIT=FUZZ_AUTH_FAILURE_LIMIT)
     email = "fuzz@newsroom.example"
     token = reviewer_token(env, email)
-    flask(env, "demo")  # a few real claims with evidence and events, so low ids exist
+    # A few real claims with evidence and events, so low ids exist; the demo refuses to run in
+    # production (it creates an admin with a published password), and this database is ours.
+    flask({**env, "CLAIMWATCH_ENV": "development"}, "demo")
     args.config = LOGS / "schemathesis.toml"
     config = CONFIG.format(feed_key=feed_key(url, email), control_characters=CONTROL_CHARACTERS)
     args.config.write_text(config)

@@ -83,7 +83,7 @@ def test_a_state_rule_refused_by_the_domain_names_its_row(
     assert result.exit_code == 1
     assert "row 3: evidence_url: a confirmed claim needs evidence" in result.output
     assert "row 4: known_at: may not be in the future" in result.output
-    assert "row 5: assignee: reader@newsroom.example cannot review claims" in result.output
+    assert "row 5: assignee: must be an active reviewer or admin" in result.output
     assert counts(session) == before
 
 

@@ -254,3 +254,20 @@ def test_values_of_the_wrong_type_are_reported_not_crashed_on(runner, history, b
         ):
             assert f"line {number + 1}: {field}: " in result.output
         assert counts(restored)["claims"] == 0
+
+
+def test_a_user_with_letters_outside_ascii_before_the_at_is_refused_on_import(
+    runner, history, backend, tmp_path
+):
+    lines = export(runner, tmp_path / "good.jsonl").decode().splitlines()
+    number = next(n for n, line in enumerate(lines) if "second@newsroom.example" in line)
+    lines[number] = lines[number].replace("second@newsroom.example", "jörg@newsroom.example")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with empty_database(backend, tmp_path) as (target, restored):
+        result = target.invoke(args=["claims", "import", str(bad)])
+        assert result.exit_code == 1, result.output
+        assert f"line {number + 1}: email: must have only ASCII letters before the @" in (
+            result.output
+        )
+        assert counts(restored)["claims"] == 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app import create_app
 from app.accounts.passwords import verify_password
 from app.accounts.tokens import find_token_grant
 from app.demo import DEEPSEEK_STATEMENT, DEMO_EMAIL
 from app.models import ApiToken, Claim, ClaimEvent, Evidence, User
-from tests.conftest import NOW
+from tests.conftest import NOW, CommandRunner, app_config
 
 
 def test_users_create_reads_the_password_from_stdin(runner, session):
@@ -74,3 +75,34 @@ def test_demo_loads_the_deepseek_claim_once(runner, session):
     assert session.scalar(select(func.count()).where(Evidence.claim_id == claim.id)) == 1
     statuses = set(session.scalars(select(Claim.status)).all())
     assert {"pending", "confirmed", "refuted"} <= statuses
+
+
+def test_demo_refuses_to_run_in_production_in_one_line(database_url, connection, tmp_path, session):
+    # The demo admin's password is published (README, scripts/run): in production it would be
+    # an open door.
+    config = app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path))
+    production = create_app({**config, "CLAIMWATCH_ENV": "production"})
+    production.test_cli_runner_class = CommandRunner
+    result = production.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "CLAIMWATCH_ENV is development or testing" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert session.scalar(select(func.count()).where(User.email == DEMO_EMAIL)) == 0
+    assert session.scalar(select(func.count()).select_from(Claim)) == 0
+
+
+def test_users_create_refuses_letters_outside_ascii_before_the_at(runner, session):
+    result = runner.invoke(
+        args=["users", "create", "jörg@newsroom.example", "--role", "reviewer", "--password-stdin"],
+        input="correct horse battery\n",
+    )
+    assert result.exit_code == 1
+    assert "error: email: must have only ASCII letters before the @" in result.output
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+    # A domain in other letters is fine: mail goes to its ASCII (IDNA) form.
+    result = runner.invoke(
+        args=["users", "create", "joerg@bücher.example", "--role", "reviewer", "--password-stdin"],
+        input="correct horse battery\n",
+    )
+    assert result.exit_code == 0, result.output

@@ -39,6 +39,9 @@ def test_development_generates_and_keeps_a_key(tmp_path):
         ("CLAIMWATCH_ENV", "staging"),
         ("API_AUTH_FAILURE_LIMIT", "lots"),
         ("API_AUTH_FAILURE_LIMIT", "0 per minute"),
+        ("SESSION_IDLE_TIMEOUT", "a while"),
+        ("SESSION_IDLE_TIMEOUT", "1m"),
+        ("SESSION_ABSOLUTE_TIMEOUT", "1h"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_it(name, value):
@@ -53,6 +56,8 @@ def test_durations_and_defaults():
     assert settings.digest_skip_empty is True
     assert settings.allow_private_urls is False
     assert settings.api_auth_failure_limit == "20 per minute"
+    assert settings.session_idle_timeout == timedelta(hours=12)
+    assert settings.session_absolute_timeout == timedelta(days=7)
     assert settings.database_url.startswith("sqlite:///")
 
 
@@ -65,3 +70,13 @@ def test_postgres_urls_use_psycopg_3():
 def test_allow_private_urls_is_read_as_a_boolean(raw, expected):
     settings = load_settings({**BASE, "ALLOW_PRIVATE_URLS": raw})
     assert settings.allow_private_urls is expected
+
+
+def test_session_limits_are_read_as_durations():
+    settings = load_settings(
+        {**BASE, "SESSION_IDLE_TIMEOUT": "30m", "SESSION_ABSOLUTE_TIMEOUT": "1d"}
+    )
+    assert (settings.session_idle_timeout, settings.session_absolute_timeout) == (
+        timedelta(minutes=30),
+        timedelta(days=1),
+    )

@@ -132,6 +132,7 @@ def test_a_reopened_claim_gets_the_same_status_under_a_grace_on_every_face(
         session.commit()
         with time_machine.travel(claim.window_end + reopened_after, tick=False):
             if face == "web":
+                browser.sign_in(reviewer.email)  # a day later: the first session has idled out
                 browser.get(f"/claims/{claim.id}")
                 sent = browser.post(f"/claims/{claim.id}/reopen", {"reason": "Denied later"})
                 assert sent.status_code == 302

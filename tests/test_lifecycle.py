@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from app.claims import (
-    NotFound,
     PermissionDenied,
     StateConflict,
     ValidationError,
@@ -239,7 +238,7 @@ def test_assign_to_a_reviewer_by_email_and_refuse_a_viewer(factory, session):
         assign_claim(session, factory.reviewer, NOW, claim.id, viewer.id)
     with pytest.raises(StateConflict):
         assign_claim(session, factory.reviewer, NOW, claim.id, other.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationError):
         assign_claim(session, factory.reviewer, NOW, claim.id, "nobody@newsroom.example")
 
 
@@ -271,20 +270,20 @@ def test_status_counters_follow_every_change(factory, session):
     assert set(actual) == set(after)
 
 
-def test_assigning_to_an_id_beyond_any_user_is_not_found(session, factory):
+def test_assigning_to_an_id_beyond_any_user_is_refused(session, factory):
     claim = factory.claim()
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationError):
         assign_claim(session, factory.reviewer, NOW, claim.id, "9" * 30)
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationError):
         assign_claim(session, factory.reviewer, NOW, claim.id, 2**40)
 
 
 @pytest.mark.parametrize("reference", ["²", "editor\x00@newsroom.example"])
-def test_an_assignee_reference_that_can_name_nobody_is_not_found(session, factory, reference):
+def test_an_assignee_reference_that_can_name_nobody_is_refused(session, factory, reference):
     # Found by scripts/fuzz: a non-ASCII digit passed isdigit() and broke int(); a NUL byte
     # reached PostgreSQL, which refuses it in a query. Both were 500s.
     claim = factory.claim()
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationError):
         assign_claim(session, factory.reviewer, NOW, claim.id, reference)
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from app import migrate
+from sqlalchemy import text
+
+from app import create_app, migrate
+from app.db import make_engine
+from app.unit_of_work import get_db
+from tests.conftest import app_config
 from tests.databases import fresh_database
 
 
@@ -15,3 +20,36 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(backend, tmp_path):
         migrate.command.downgrade(migrate.alembic_config(url), "base")
         migrate.upgrade(url)
         migrate.check(url)
+
+
+def test_sessions_and_feed_keys_from_before_they_were_hashed_keep_working(backend, tmp_path):
+    with fresh_database(backend, tmp_path, migrated=False) as url:
+        migrate.upgrade(url, revision="0005")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, role, timezone, digest_frequency,"
+                    " digest_hour, active, session_token, feed_key, created_at) VALUES"
+                    " (7, 'desk@newsroom.example', 'Desk', 'reviewer', 'UTC', 'daily', 8, TRUE,"
+                    " 'old-session-token', 'old-feed-key', '2026-11-20 09:00:00')"
+                )
+            )
+        migrate.upgrade(url)
+        migrate.check(url)
+        with engine.connect() as conn:
+            stored = [
+                *conn.execute(text("SELECT * FROM users")).one(),
+                *conn.execute(text("SELECT * FROM user_sessions")).one(),
+            ]
+        engine.dispose()
+        assert not any("old-" in str(value) for value in stored)
+
+        app = create_app(app_config(url, INSTANCE_PATH=str(tmp_path)))
+        client = app.test_client()
+        signer = app.session_interface.get_signing_serializer(app)
+        cookie = signer.dumps({"_user_id": "7:old-session-token", "_fresh": True})
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        assert client.get("/claims").status_code == 200
+        assert client.get("/feeds/overdue.atom?key=old-feed-key").status_code == 200
+        get_db(app).engine.dispose()

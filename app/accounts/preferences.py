@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -38,7 +40,9 @@ def _active_admins(session: Session) -> int:
     )
 
 
-def change_access(session: Session, actor: User, user: User, role: str, active: bool) -> None:
+def change_access(
+    session: Session, actor: User, user: User, role: str, active: bool, now: datetime
+) -> None:
     """Set a user's role and active flag; the desk never loses its last active admin."""
     errors = FieldErrors()
     if role not in {r.value for r in Role}:
@@ -51,4 +55,4 @@ def change_access(session: Session, actor: User, user: User, role: str, active: 
         raise StateConflict("you cannot deactivate your own account")
     user.role = role
     if user.active != active:
-        set_active(user, active)
+        set_active(session, user, active, now)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.claims.errors import FieldErrors
-from app.models import ApiToken, TokenScope, User
+from app.models import ApiToken, TokenRevocation, TokenScope, User
 from app.models.users import AccountRules, token_usable
 
 TOKEN_PREFIX = "cw_"  # noqa: S105 (a label, not a secret)
@@ -115,6 +115,21 @@ def record_use(session: Session, token_id: int, now: datetime) -> None:
     session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
-def revoke_token(token: ApiToken, now: datetime) -> None:
+def revoke_token(
+    token: ApiToken, now: datetime, reason: TokenRevocation = TokenRevocation.BY_OWNER
+) -> None:
+    """Revoke the token for good (nothing makes a revoked token work again)."""
     if token.revoked_at is None:
-        token.revoked_at = now
+        token.revoked_at, token.revoked_reason = now, reason.value
+
+
+def revoke_all_tokens(
+    session: Session, user_id: int, now: datetime, reason: TokenRevocation
+) -> None:
+    """Revoke every token of the user that still stands: a token minted from a session (or a
+    stolen one) must not outlive a password change or the account's deactivation."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason.value)
+    )

@@ -1,7 +1,8 @@
 """`/feeds/overdue.atom?key=...`: newly overdue claims as Atom, for feed readers.
 
 Feed readers cannot send headers, so the feed takes a per-user key in the URL. The key opens
-this feed only, never the API; regenerating it (settings page) revokes the old one.
+this feed only, never the API; only its hash is stored, and regenerating it (settings page)
+shows a new one once and revokes the old one.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ import re
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, request
-from sqlalchemy import select
 
+from app.accounts.users import feed_key_owner
 from app.api.errors import attach_problem_handlers
 from app.api.openapi import Reply, operation
 from app.claims import NotFound
 from app.claims.overdue import NewlyOverdue, newly_overdue
 from app.clock import utcnow
-from app.models import User
 from app.unit_of_work import get_session
 from app.wire import rfc3339
 
@@ -71,7 +71,7 @@ def overdue_feed(claims: list[NewlyOverdue], public_url: str, updated: str) -> b
     "GET",
     "/overdue.atom",
     "overdueFeed",
-    "Newly overdue claims as an Atom feed (for feed readers; the key is on the settings page)",
+    "Newly overdue claims as an Atom feed (for feed readers; the key is made on the settings page)",
     "feeds",
     {
         200: Reply("The feed", media_type="application/atom+xml", schema={"type": "string"}),
@@ -86,16 +86,8 @@ def overdue_feed(claims: list[NewlyOverdue], public_url: str, updated: str) -> b
 )
 def overdue_feed_view() -> Response:
     session = get_session()
-    key = request.args.get("key", "")
-    # Keys are URL-safe ASCII; anything else (a NUL would make PostgreSQL fail) opens nothing.
-    valid = key.isascii() and key.isprintable()
-    user = (
-        session.scalars(select(User).where(User.feed_key == key)).one_or_none()
-        if key and valid
-        else None
-    )
-    if user is None or not user.active:
-        raise NotFound("no feed has this key; find yours on the settings page")
+    if feed_key_owner(session, request.args.get("key", "")) is None:
+        raise NotFound("no feed has this key; make one on the settings page")
     now = utcnow()
     claims, _ = newly_overdue(session, until=now, limit=FEED_SIZE)
     updated = rfc3339(claims[0].flagged_at if claims else now)

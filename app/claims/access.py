@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.claims.errors import NotFound, PermissionDenied
+from app.claims.errors import NotFound, PermissionDenied, ValidationError
 from app.models import Claim, User
 from app.models.users import AccountRules
 
@@ -37,16 +37,27 @@ def lock_claim(session: Session, claim_id: int) -> Claim:
     return claim
 
 
-def find_user(session: Session, ref: int | str) -> User:
-    """A user by id or email (any case), or NotFound."""
+# One answer for every account that cannot be given claims: unknown, inactive or a viewer.
+NOT_ASSIGNABLE = "must be an active reviewer or admin"
+
+
+def find_assignee(session: Session, ref: int | str) -> User:
+    """The user `ref` (an id, or an email in any case) names, if claims may be assigned to them.
+
+    Unknown, inactive and viewer accounts get the same refusal (ValidationError on `assignee`),
+    so trying ids or emails tells a reviewer nothing about accounts they cannot assign to.
+    """
+    user = _user_by_ref(session, ref)
+    if user is None or not user.can_write:
+        raise ValidationError.single("assignee", NOT_ASSIGNABLE)
+    return user
+
+
+def _user_by_ref(session: Session, ref: int | str) -> User | None:
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isascii() and ref.isdigit()):
         # Ids are 32-bit; a larger number names nobody (and would overflow the driver).
-        user = session.get(User, int(ref)) if 0 < int(ref) <= MAX_ID else None
-    elif "\x00" in ref:
-        user = None  # no email holds a NUL, and PostgreSQL refuses one in a query (a 500)
-    else:
-        user = session.scalars(select(User).where(User.email == ref.strip().lower())).one_or_none()
-    if user is None:
-        raise NotFound(f"there is no user {ref}")
-    return user
+        return session.get(User, int(ref)) if 0 < int(ref) <= MAX_ID else None
+    if "\x00" in ref:
+        return None  # no email holds a NUL, and PostgreSQL refuses one in a query (a 500)
+    return session.scalars(select(User).where(User.email == ref.strip().lower())).one_or_none()

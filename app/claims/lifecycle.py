@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.claims.access import Actor, find_user, lock_claim, require_writer
+from app.claims.access import Actor, find_assignee, lock_claim, require_writer
 from app.claims.checks import check_text
 from app.claims.deadlines import as_instant, deadline_from_duration
 from app.claims.errors import (
@@ -313,19 +313,16 @@ def assign_claim(
     claim_id: int,
     assignee: int | str | None,
 ) -> ClaimEvent:
-    """Give the claim to a reviewer (by id or email), or to nobody with None."""
+    """Give the claim to a reviewer (by id or email), or to nobody with None. The event names
+    the assignee by id only: it copies no email."""
     require_writer(actor)
     user = None
     if assignee not in (None, ""):
-        user = find_user(session, assignee)  # type: ignore[arg-type]
-        if not user.can_write:
-            raise ValidationError.single(
-                "assignee", f"{user.email} cannot review claims (inactive or a viewer)"
-            )
+        user = find_assignee(session, assignee)  # type: ignore[arg-type]
     claim = lock_claim(session, claim_id)
     new_id = user.id if user else None
     if claim.assignee_id == new_id:
-        who = user.email if user else "nobody"
+        who = user.label if user else "nobody"
         raise StateConflict(f"claim {claim_id} is already assigned to {who}")
     previous = claim.assignee_id
     claim.assignee_id = new_id
@@ -338,7 +335,6 @@ def assign_claim(
         now,
         previous=previous,
         assignee=new_id,
-        assignee_email=user.email if user else None,
     )
     session.flush()
     return event

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.digests import outbox
 from app.mail.content import DigestContent, SectionCache, build_digests, readers_of
+from app.mail.mime import UnsendableMessage
 from app.mail.render import MailSettings, render_digest
 from app.mail.transport import (
     Closing,
@@ -138,7 +139,15 @@ def _send_batch(
             summary.skipped += 1
             session.commit()
             continue
-        rendered = render_digest(content, mail)
+        try:
+            rendered = render_digest(content, mail)
+        except UnsendableMessage as exc:
+            # No attempt can succeed: fail the row now, with the reason, and go on.
+            outbox.mark_failed(session, delivery_id, owner, str(exc))
+            summary.failed += 1
+            session.commit()
+            log.warning("digests: cannot send to %s: %s", content.email, exc)
+            continue
         try:
             transport.send(sender, rendered.recipient, rendered.data, rendered.message_id)
         except ConnectionFailure as exc:

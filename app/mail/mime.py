@@ -12,9 +12,37 @@ import binascii
 import secrets
 from email.utils import formataddr, parseaddr
 
+from email_validator import EmailNotValidError, validate_email
 
-class HeaderInjection(ValueError):
+
+class UnsendableMessage(ValueError):
+    """The message cannot be put on the wire as it is; trying again would not help."""
+
+
+class HeaderInjection(UnsendableMessage):
     """A header value carried a line break."""
+
+
+class UnsendableAddress(UnsendableMessage):
+    """The recipient's address needs SMTPUTF8 (letters outside ASCII before the @)."""
+
+
+def wire_address(addr_spec: str) -> str:
+    """`addr_spec` as SMTP and the To header carry it: an internationalised domain in its
+    ASCII (IDNA) form. Letters outside ASCII before the @ would need SMTPUTF8, which digests
+    do not use (accounts with such addresses are refused; older ones get UnsendableAddress)."""
+    if addr_spec.isascii():
+        return addr_spec
+    try:
+        ascii_form = validate_email(addr_spec, check_deliverability=False).ascii_email
+    except EmailNotValidError as exc:
+        raise UnsendableAddress(f"{addr_spec} is not an address mail can go to: {exc}") from None
+    if ascii_form is None:
+        raise UnsendableAddress(
+            f"{addr_spec} has letters outside ASCII before the @, which needs SMTPUTF8; "
+            "give the account an ASCII address"
+        )
+    return ascii_form
 
 
 def address(display_name: str, addr_spec: str) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.mail.content import Reader, build_digests
+from app.mail.mime import UnsendableMessage
 from app.mail.periods import latest_due_period
 from app.mail.render import MailSettings, RenderedDigest, render_digest
 from app.models import DigestFrequency, User
@@ -36,4 +37,9 @@ def preview_digest(
         until=now,
     )
     (content,) = build_digests(session, [reader])
-    return render_digest(content, mail)
+    try:
+        return render_digest(content, mail)
+    except UnsendableMessage as exc:
+        # What the reader needs to know instead: why no digest will reach them.
+        subject = "No digest can be sent to you"
+        return RenderedDigest(subject, str(exc), "", user.email, reader.message_id, b"")

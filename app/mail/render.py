@@ -15,7 +15,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.accounts.unsubscribe import unsubscribe_url
 from app.mail.content import DigestContent, Section
-from app.mail.mime import address, compose, quoted_printable, reformat_address
+from app.mail.mime import (
+    address,
+    compose,
+    quoted_printable,
+    reformat_address,
+    wire_address,
+)
 from app.mail.periods import zone_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -118,7 +124,9 @@ def _shared_sections(
 
 
 def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
-    """The `multipart/alternative` message for one digest, with its stored Message-ID."""
+    """The `multipart/alternative` message for one digest, with its stored Message-ID;
+    UnsendableMessage when it cannot be sent at all."""
+    recipient = wire_address(content.email)
     unsubscribe = unsubscribe_url(mail.public_url, mail.secret_key, content.user_id)
     claim_url = f"{mail.public_url}/claims/"
     shared = _shared_sections(
@@ -137,7 +145,7 @@ def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
     headers = [
         ("Subject", subject),
         ("From", reformat_address(mail.mail_from)),
-        ("To", address(display_name(content.name), content.email)),
+        ("To", address(display_name(content.name), recipient)),
         ("Date", format_datetime(content.until)),
         ("Message-ID", content.message_id),
         ("List-Unsubscribe", f"<{unsubscribe}>"),
@@ -154,7 +162,7 @@ def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
         subject,
         head.text + shared.text + tail.text,
         head.html + shared.html + tail.html,
-        content.email,
+        recipient,
         content.message_id,
         data,
     )

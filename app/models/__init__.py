@@ -18,9 +18,10 @@ from app.models.enums import (
     EventKind,
     Role,
     Stance,
+    TokenRevocation,
     TokenScope,
 )
-from app.models.users import ApiToken, User
+from app.models.users import ApiToken, User, UserSession
 
 __all__ = [
     "OPEN_STATUSES",
@@ -39,6 +40,8 @@ __all__ = [
     "Role",
     "Source",
     "Stance",
+    "TokenRevocation",
     "TokenScope",
     "User",
+    "UserSession",
 ]

@@ -57,6 +57,14 @@ class TokenScope(StrEnum):
     WRITE = "write"
 
 
+class TokenRevocation(StrEnum):
+    """Why an API token stopped working for good."""
+
+    BY_OWNER = "by_owner"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a secret)
+    USER_DEACTIVATED = "user_deactivated"
+
+
 class EventKind(StrEnum):
     CREATED = "created"
     EDITED = "edited"

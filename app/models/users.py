@@ -12,13 +12,14 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    UniqueConstraint,
     func,
     literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime
-from app.models.enums import DigestFrequency, Role, TokenScope, sql_in
+from app.models.enums import DigestFrequency, Role, TokenRevocation, TokenScope, sql_in
 
 
 class AccountRules:
@@ -61,6 +62,9 @@ class User(AccountRules, Base):
             f"digest_frequency IN ({sql_in(DigestFrequency)})", name="digest_frequency"
         ),
         CheckConstraint("digest_hour >= 0 AND digest_hour <= 23", name="digest_hour"),
+        # Named for the plain-text `feed_key` column it was made for: migration 0006 renamed
+        # that column when it began to hold a hash, and SQLite cannot rename a constraint.
+        UniqueConstraint("feed_key_hash", name="uq_users_feed_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,10 +77,9 @@ class User(AccountRules, Base):
     digest_frequency: Mapped[str] = mapped_column(String(8), default=DigestFrequency.DAILY.value)
     digest_hour: Mapped[int] = mapped_column(Integer, default=8)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Changes whenever the user's other sessions must end (password change, deactivation).
-    session_token: Mapped[str] = mapped_column(String(64))
-    # Opens /feeds/overdue.atom only; shown on the settings page, revocable by regenerating.
-    feed_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the key that opens /feeds/overdue.atom (and nothing else). The key itself is
+    # shown once, when it is made; making a new one revokes the old.
+    feed_key_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
@@ -85,9 +88,24 @@ class User(AccountRules, Base):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
+class UserSession(Base):
+    """One sign-in: the signed cookie carries its token, this row only the token's SHA-256.
+    Signing out deletes the row; a password change or deactivation deletes all the user's."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ApiToken(Base):
     __tablename__ = "api_tokens"
-    __table_args__ = (CheckConstraint(f"scope IN ({sql_in(TokenScope)})", name="scope"),)
+    __table_args__ = (
+        CheckConstraint(f"scope IN ({sql_in(TokenScope)})", name="scope"),
+        CheckConstraint(f"revoked_reason IN ({sql_in(TokenRevocation)})", name="revoked_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -100,6 +118,8 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it was revoked (`TokenRevocation`); a revoked token never works again.
+    revoked_reason: Mapped[str | None] = mapped_column(String(16))
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")

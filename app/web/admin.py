@@ -68,13 +68,16 @@ def create() -> Response | tuple[str, int]:
 @bp.post("/<id:user_id>")
 @admin_required
 def update(user_id: int) -> Response | tuple[str, int]:
-    """Change a user's role or active flag; deactivation ends their sessions."""
+    """Change a user's role or active flag; deactivation ends their sessions and revokes their
+    API tokens and feed key."""
     user = get_session().get(User, user_id)
     if user is None:
         abort(404)
     form = AccessForm()
     try:
-        change_access(get_session(), actor(), user, form.role.data or "", bool(form.active.data))
+        change_access(
+            get_session(), actor(), user, form.role.data or "", bool(form.active.data), utcnow()
+        )
     except (ValidationError, StateConflict) as exc:
         return render_users(409, problem=f"{user.email}: {exc.detail}")
     flash(f"{user.email} updated.", "success")

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
-from app.accounts.users import new_session_token
+from app.accounts.sessions import end_session, start_session
+from app.clock import utcnow
 from app.extensions import limiter, login_manager
 from app.models import User
 from app.models.users import AccountRules
@@ -21,6 +22,7 @@ from app.security import safe_next
 from app.unit_of_work import get_session
 from app.web.blueprints import web_blueprint
 from app.web.forms.auth import SignInForm
+from app.web.session_clock import session_clock_allows, session_limits, start_session_clock
 from app.web.signed_in import SignedIn, current_account
 
 bp = web_blueprint("auth", __name__)
@@ -30,12 +32,15 @@ R = TypeVar("R")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedIn | None:
-    """The user of a session id "<id>:<session token>", if that session is still current."""
+    """The user of a session id "<id>:<session token>", if that session is still current:
+    within its idle and absolute limits, and not signed out or ended since."""
     raw_id, _, token = user_id.partition(":")
     if not (raw_id.isascii() and raw_id.isdigit()) or not token or len(raw_id) > 9:
         return None
+    if not session_clock_allows(utcnow()):
+        return None
     account = current_account(int(raw_id), token)
-    return SignedIn(account) if account is not None else None
+    return SignedIn(account, token) if account is not None else None
 
 
 def actor() -> User:
@@ -44,9 +49,13 @@ def actor() -> User:
 
 
 def sign_in(user: User) -> None:
-    """Start a fresh session for `user` (nothing from the anonymous session is kept)."""
+    """Start a fresh session for `user` (nothing from the anonymous session is kept); the
+    caller commits."""
+    now = utcnow()
+    token = start_session(get_session(), user, now, session_limits())
     session.clear()
-    login_user(SignedIn(user))
+    login_user(SignedIn(user, token))
+    start_session_clock(now)
     # The new session's CSRF token is made now (the request's cached one belonged to the old
     # session), so the cookie set here already holds it: otherwise the first page would make
     # it, and a client that keeps the sign-in cookie would rewrite the session on every page.
@@ -117,9 +126,8 @@ def sign_in_view() -> str | Response | tuple[str, int]:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> Response:
-    """End the session. The user's session token rotates, so a copied cookie dies with it."""
-    user = actor()
-    user.session_token = new_session_token()
+    """End the session. Its row is deleted, so a copied cookie dies with it."""
+    end_session(get_session(), current_user.session_token)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

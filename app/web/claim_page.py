@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.claims.errors import NotFound
-from app.claims.reads import read_events
+from app.claims.reads import EventRow, read_events
 from app.clock import utcnow
-from app.models import Claim, Evidence, Role, User
+from app.models import Claim, EventKind, Evidence, Role, User
 from app.unit_of_work import get_session
 from app.web.forms.claims import (
     AssignForm,
@@ -62,6 +62,15 @@ def reviewers() -> list[User]:
     )
 
 
+def assignees_named(events: list[EventRow]) -> dict[int, str]:
+    """The name of each user the timeline's assignments refer to (events keep only the id)."""
+    ids = {e.data.get("assignee") for e in events if e.kind == EventKind.ASSIGNED}
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    return {u.id: u.label for u in get_session().scalars(select(User).where(User.id.in_(ids)))}
+
+
 def assign_choices() -> list[tuple[str, str]]:
     return [("", "Nobody")] + [(str(u.id), u.label) for u in reviewers()]
 
@@ -90,6 +99,7 @@ def render_claim_page(
             "claims/show.html",
             claim=claim,
             events=events,
+            people=assignees_named(events),
             forms=forms,
             withdraw_form=WithdrawEvidenceForm(formdata=None),
             withdraw_bound=withdraw,

@@ -68,8 +68,9 @@ def register(bp: Blueprint) -> None:
 
     @bp.errorhandler(RateLimitExceeded)
     def too_many(exc: RateLimitExceeded) -> tuple[str, int]:
+        # Every limit of the web pages counts wrong passwords: at sign-in, or the current
+        # password asked for in the settings.
+        what = "sign-in attempts" if request.endpoint == "auth.sign_in_view" else "wrong passwords"
         return _page(
-            429,
-            "Too many attempts",
-            "Too many sign-in attempts. Wait a minute before trying again.",
+            429, "Too many attempts", f"Too many {what}. Wait a minute before trying again."
         )

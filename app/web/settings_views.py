@@ -6,20 +6,21 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_login import login_required
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.accounts.passwords import verify_password
 from app.accounts.preferences import update_preferences
 from app.accounts.tokens import create_token, revoke_token
-from app.accounts.users import regenerate_feed_key, set_password
+from app.accounts.users import confirm_password, regenerate_feed_key, set_password
 from app.claims.errors import ValidationError
 from app.clock import utcnow
+from app.extensions import limiter
 from app.mail.preview import preview_digest
 from app.mail.render import MailSettings
-from app.models import ApiToken
+from app.models import ApiToken, TokenRevocation
 from app.unit_of_work import get_session
 from app.web.auth import actor, sign_in
 from app.web.blueprints import web_blueprint
@@ -29,6 +30,35 @@ from app.web.formtools import show_errors
 
 bp = web_blueprint("settings", __name__, url_prefix="/settings")
 Result = str | Response | tuple[str, int]
+REVOCATION_REASONS = {
+    TokenRevocation.BY_OWNER: "by you",
+    TokenRevocation.PASSWORD_CHANGED: "password changed",
+    TokenRevocation.USER_DEACTIVATED: "account deactivated",
+}
+
+
+def signed_in_account_key() -> str:
+    """The rate-limit key of a current-password check: the account (by address when signed
+    out, though then the view only redirects)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+def refused(response: Response) -> bool:
+    """Only refused attempts count: a correct password never locks anyone out."""
+    return response.status_code >= 400
+
+
+# Whoever holds a signed-in session (a borrowed laptop, a stolen cookie) must not get to guess
+# the password: it would let them change it, or mint tokens that outlive the session. Both
+# forms draw on one budget per account, like sign-in's per-account limit.
+current_password_limit = limiter.shared_limit(
+    "5/minute;50/day",
+    scope="current-password",
+    key_func=signed_in_account_key,
+    deduct_when=refused,
+)
 
 
 def render_settings(status: int = 200, **bound: Any) -> tuple[str, int]:
@@ -52,6 +82,9 @@ def render_settings(status: int = 200, **bound: Any) -> tuple[str, int]:
             forms=forms,
             tokens=list(tokens),
             new_token=bound.get("new_token"),
+            new_feed_key=bound.get("new_feed_key"),
+            has_feed_key=user.feed_key_hash is not None,
+            revocation_reasons=REVOCATION_REASONS,
             preview=preview_digest(
                 get_session(), user, utcnow(), MailSettings.from_config(current_app.config)
             ),
@@ -89,33 +122,39 @@ def preferences() -> Result:
 
 
 @bp.post("/password")
+@current_password_limit
 @login_required
 def password() -> Result:
-    """Change the password; every other session of the user ends, this one continues."""
+    """Change the password; every session of the user ends, and its API tokens and feed key
+    are revoked; this browser is signed in again."""
     form = PasswordForm()
     user = actor()
-    if not verify_password(user.password_hash, form.current_password.data or ""):
-        form.current_password.errors = ["is not your current password"]
-        return render_settings(422, password=form)
     try:
-        set_password(user, form.new_password.data or "")
+        confirm_password(user, form.current_password.data or "")
+        set_password(get_session(), user, form.new_password.data or "", utcnow())
     except ValidationError as exc:
         show_errors(form, exc, {"password": "new_password"})
         return render_settings(422, password=form)
-    sign_in(user)  # the session token changed: carry this session over to the new one
-    flash("Password changed. Your other sessions have been signed out.", "success")
+    sign_in(user)  # every session ended, this one too: carry it over to a new one
+    flash(
+        "Password changed. Your other sessions have been signed out, and your API tokens and "
+        "feed key revoked.",
+        "success",
+    )
     return redirect(url_for("settings.index"))
 
 
 @bp.post("/tokens")
+@current_password_limit
 @login_required
 def new_token() -> Result:
-    """Create an API token and show it, once."""
+    """Create an API token and show it, once; the current password is asked for first."""
     form = TokenForm()
     now = utcnow()
     days = form.expires_in.data or ""
     expires_at = now + timedelta(days=int(days)) if days.isascii() and days.isdigit() else None
     try:
+        confirm_password(actor(), form.current_password.data or "")
         token, secret = create_token(
             get_session(), actor(), now, form.name.data or "", form.scope.data or "", expires_at
         )
@@ -140,8 +179,8 @@ def revoke(token_id: int) -> Response:
 
 @bp.post("/feed-key")
 @login_required
-def feed_key() -> Response:
-    """A new feed key; feed readers with the old one stop receiving the feed."""
-    regenerate_feed_key(actor())
-    flash("New feed key created; the old feed address no longer works.", "success")
-    return redirect(url_for("settings.index", _anchor="feed"))
+def feed_key() -> tuple[str, int]:
+    """A new feed key, shown once; feed readers with the old one stop receiving the feed."""
+    key = regenerate_feed_key(actor())
+    # Rendered, not redirected: only the key's hash is kept, so this is the only showing.
+    return render_settings(201, new_feed_key=key)

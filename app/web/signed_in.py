@@ -13,7 +13,8 @@ from typing import Any
 from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 
-from app.models import User
+from app.accounts.sessions import session_token_hash
+from app.models import User, UserSession
 from app.models.users import AccountRules
 from app.unit_of_work import get_session, read_connection
 
@@ -28,33 +29,24 @@ class Account(AccountRules):
     role: str
     timezone: str
     active: bool
-    session_token: str
-    feed_key: str | None
 
 
-ACCOUNT_COLUMNS = (
-    User.id,
-    User.email,
-    User.name,
-    User.role,
-    User.timezone,
-    User.active,
-    User.session_token,
-    User.feed_key,
-)
-# Only a current session finds its user: the token rotates at sign-out and password change,
-# and a deactivated user has no session at all.
+ACCOUNT_COLUMNS = (User.id, User.email, User.name, User.role, User.timezone, User.active)
+# Only a current session finds its user: sign-out, a password change and deactivation delete
+# the session's row, and a deactivated user has no session at all.
 CURRENT = (
     User.id == bindparam("user_id"),
-    User.session_token == bindparam("session_token"),
+    UserSession.token_hash == bindparam("token_hash"),
     User.active,
 )
-CURRENT_ACCOUNT = select(*ACCOUNT_COLUMNS).where(*CURRENT)
+CURRENT_ACCOUNT = (
+    select(*ACCOUNT_COLUMNS).join(UserSession, UserSession.user_id == User.id).where(*CURRENT)
+)
 
 
 def current_account(user_id: int, session_token: str) -> Account | None:
     """The account whose session this is, if that session is still current."""
-    values = {"user_id": user_id, "session_token": session_token}
+    values = {"user_id": user_id, "token_hash": session_token_hash(session_token)}
     row = read_connection().execute(CURRENT_ACCOUNT, values).first()
     return Account(*row) if row is not None else None
 
@@ -63,9 +55,15 @@ class SignedIn(UserMixin):
     """The signed-in user as Flask-Login sees it; attributes come from the `User` row once a
     view has loaded it (so changes made in this request show), from the `Account` before."""
 
-    def __init__(self, account: Account | User) -> None:
+    def __init__(self, account: Account | User, session_token: str) -> None:
         self._account = account
         self._user = account if isinstance(account, User) else None
+        self._session_token = session_token
+
+    @property
+    def session_token(self) -> str:
+        """This session's token, as the signed cookie carries it (the database has its hash)."""
+        return self._session_token
 
     @property
     def user(self) -> User:
@@ -78,9 +76,8 @@ class SignedIn(UserMixin):
         return self._user if self._user is not None else self._account
 
     def get_id(self) -> str:
-        # The session token is part of the id: rotating it ends every other session.
-        current = self._current()
-        return f"{current.id}:{current.session_token}"
+        # The session token is part of the id, so deleting its row ends the session.
+        return f"{self._current().id}:{self._session_token}"
 
     @property
     def is_active(self) -> bool:

@@ -254,11 +254,11 @@ def test_system_events_name_the_system_as_actor(api, session, factory):
     assert events[-1]["actor"] == "system"
 
 
-def test_assigning_to_an_email_with_a_nul_byte_is_a_404_problem_not_a_500(api, factory):
+def test_assigning_to_an_email_with_a_nul_byte_is_a_422_problem_not_a_500(api, factory):
     # Found by scripts/fuzz against PostgreSQL (which refuses NUL in text).
     claim = factory.claim()
     response = api.post(f"/claims/{claim.id}/assign", {"assignee": "a\x00@newsroom.example"})
-    assert response.status_code == 404
+    assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
 
 
@@ -269,3 +269,34 @@ def test_an_if_match_with_a_superscript_digit_is_a_412_not_a_500(api, factory):
         f"/claims/{claim.id}", {"subject": "x"}, headers={"If-Match": f'"{claim.id}-v²"'}
     )
     assert response.status_code == 412
+
+
+def test_an_assignee_that_cannot_be_given_claims_is_refused_without_a_word_about_them(
+    api, factory, session
+):
+    claim = factory.claim()
+    viewer = factory.user(role="viewer", email="quiet.viewer@newsroom.example")
+    departed = factory.user(role="reviewer", email="departed@newsroom.example")
+    departed.active = False
+    session.flush()
+    refs = [viewer.id, departed.id, 2_000_000, viewer.email, departed.email, "no@newsroom.example"]
+    answers = []
+    for ref in refs:
+        response = api.post(f"/claims/{claim.id}/assign", {"assignee": ref})
+        body = response.get_data(as_text=True)
+        assert viewer.email not in body and departed.email not in body, ref
+        answers.append((response.status_code, response.json["detail"], response.json["errors"]))
+    # Unknown, inactive and viewer accounts: one answer, so nothing can be told apart.
+    assert len({repr(answer) for answer in answers}) == 1
+    assert answers[0][0] == 422
+    assert answers[0][2] == {"assignee": ["must be an active reviewer or admin"]}
+
+
+def test_the_assigned_event_names_the_assignee_by_id_and_copies_no_email(api, factory):
+    claim = factory.claim()
+    colleague = factory.user(role="reviewer", name="Colleague")
+    assert api.post(f"/claims/{claim.id}/assign", {"assignee": colleague.id}).status_code == 200
+    (event,) = [
+        e for e in api.get(f"/claims/{claim.id}/events").json["items"] if e["kind"] == "assigned"
+    ]
+    assert event["data"] == {"previous": None, "assignee": colleague.id}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
@@ -147,6 +148,22 @@ def test_claimreview_of_a_resolved_claim_parses_as_json_ld(api, resolved_claim):
     assert s + "firstAppearance" in item
     for key in ("url", "author", "datePublished"):
         assert s + key in review
+
+
+def test_claimreview_is_safe_to_paste_into_a_script_element(api, reviewer, session):
+    # Publishers paste the document into <script type="application/ld+json">: a claim's text
+    # must not be able to close that element, open a comment, or end a line in old JavaScript.
+    statement = "V4 ships </script><script>alert(1)</script> <!-- & soon\u2028or\u2029later"
+    claim_id = api.post("/claims", {**DEEPSEEK, "statement": statement}).json["id"]
+    api.post(f"/claims/{claim_id}/evidence", {"url": "https://reuters.example/v4"})
+    resolve_claim(session, reviewer, NOW, claim_id, "confirmed", "Announced", NOW)
+    session.flush()
+    response = api.get(f"/claims/{claim_id}/claimreview")
+    body = response.get_data(as_text=True)
+    for character in ("<", ">", "&", "\u2028", "\u2029"):
+        assert character not in body, repr(character)
+    assert "\\u003c/script\\u003e" in body
+    assert json.loads(body)["claimReviewed"] == statement  # the same JSON-LD as before
 
 
 def test_claimreview_of_an_open_claim_is_409(api):

@@ -57,7 +57,10 @@ def test_claim_goes_overdue_is_extended_and_resolved_with_a_full_timeline(served
     with time_machine.travel(utcnow() + timedelta(weeks=4), tick=True):
         assert sweep(served) == 1
 
+        # No session lasts four weeks (SESSION_ABSOLUTE_TIMEOUT, 7 days): sign in again.
         page.goto(f"{served.url}/claims")
+        assert "/sign-in" in page.url
+        sign_in(page, served, served.reviewer)
         first = page.locator(".claim-row").first
         assert STATEMENT in first.inner_text()
         assert "6 days overdue" in first.inner_text()

@@ -93,3 +93,35 @@ def test_temporary_failures_give_up_visibly_after_the_last_attempt(
     row = the_row(session)
     assert row.status == "failed"
     assert row.last_error.startswith(f"gave up after {MAX_ATTEMPTS} attempts: 452")
+
+
+def test_an_address_that_needs_smtputf8_fails_its_row_with_the_reason_and_others_go_out(
+    mail_app, smtp, factory, session
+):
+    # Such addresses are refused at account creation now; this account is from before.
+    jorg = reader_in_berlin(factory)
+    jorg.email = "jörg@newsroom.example"
+    other = reader_in_berlin(factory)
+    overdue_claim(factory)
+    session.commit()
+
+    summary = run_digest_pass(mail_app, NOW)
+    assert (summary.sent, summary.failed, summary.retried) == (1, 1, 0)
+    session.expire_all()
+    rows = {row.user_id: row for row in session.scalars(select(DigestDelivery))}
+    assert rows[jorg.id].status == "failed"
+    assert (
+        "jörg@newsroom.example has letters outside ASCII before the @" in rows[jorg.id].last_error
+    )
+    assert rows[other.id].status == "sent"
+    assert smtp.mailbox.recipients() == [other.email]
+    again = run_digest_pass(mail_app, NOW + timedelta(hours=2))
+    assert (again.sent, again.failed, again.retried) == (0, 0, 0), "not tried again"
+
+
+def test_a_domain_in_other_letters_is_mailed_at_its_ascii_form(mail_app, smtp, factory, session):
+    reader_in_berlin(factory, email="joerg@bücher.example")
+    overdue_claim(factory)
+    session.commit()
+    assert run_digest_pass(mail_app, NOW).sent == 1
+    assert smtp.mailbox.recipients() == ["joerg@xn--bcher-kva.example"]

@@ -193,7 +193,7 @@ def test_each_action_lands_on_the_timeline(as_reviewer, reviewer, factory, sessi
         "created the claim",
         "added evidence (supports)",
         "commented",
-        "assigned it to",
+        "assigned it to Rita Reviewer",
         "extended the window",
         "resolved it as",
         "reopened it",

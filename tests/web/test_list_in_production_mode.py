@@ -75,7 +75,7 @@ def test_the_list_reads_what_was_written_and_ends_with_the_session(
 
     with served.app_context():
         session = get_session()
-        set_active(session.query(User).one(), False)
+        set_active(session, session.query(User).one(), False, utcnow())
         session.commit()
     assert browser.get("/claims").status_code == 302
     assert pool.checkedout() == 0

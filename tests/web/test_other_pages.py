@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from app.accounts.tokens import find_token_grant
+from app.accounts.tokens import find_token_grant, hash_token
 from app.claims import resolve_claim
 from app.clock import utcnow
 from app.digests.outbox import enqueue_due_digests
-from app.models import User
+from app.models import ApiToken, User
 from app.sweep import flag_overdue_claims
 from tests.conftest import NOW
+from tests.web.conftest import PASSWORD
 
 
 def text(response) -> str:
@@ -44,7 +45,9 @@ def test_sources_show_their_track_record(as_reviewer, factory, session):
 
 
 def test_an_api_token_is_shown_once_and_can_be_revoked(as_reviewer, reviewer, session):
-    response = as_reviewer.post("/settings/tokens", {"name": "Sheet", "scope": "read"})
+    response = as_reviewer.post(
+        "/settings/tokens", {"name": "Sheet", "scope": "read", "current_password": PASSWORD}
+    )
     assert response.status_code == 201
     secret = re.search(r'<code class="token" id="new-token">(cw_[^<]+)</code>', text(response))
     assert secret
@@ -55,6 +58,21 @@ def test_an_api_token_is_shown_once_and_can_be_revoked(as_reviewer, reviewer, se
     assert as_reviewer.post(f"/settings/tokens/{token_id}/revoke").status_code == 302
     session.expire_all()
     assert find_token_grant(session.connection(), secret.group(1), utcnow()) is None
+    assert "revoked" in text(as_reviewer.get("/settings"))
+
+
+def test_minting_a_token_asks_for_the_current_password(as_reviewer, reviewer, session):
+    for password in ("", "not my password"):
+        form = {"name": "Sheet", "scope": "write", "current_password": password}
+        response = as_reviewer.post("/settings/tokens", form)
+        assert response.status_code == 422
+        assert "is not your current password" in text(response)
+        assert 'id="new-token"' not in text(response)
+        assert 'value="Sheet"' in text(response)  # the entered values are kept
+    assert session.query(ApiToken).filter_by(user_id=reviewer.id).count() == 0
+    form = {"name": "Sheet", "scope": "write", "current_password": PASSWORD}
+    assert as_reviewer.post("/settings/tokens", form).status_code == 201
+    assert session.query(ApiToken).filter_by(user_id=reviewer.id).count() == 1
 
 
 def test_someone_elses_token_cannot_be_revoked(as_reviewer, factory, session):
@@ -66,12 +84,31 @@ def test_someone_elses_token_cannot_be_revoked(as_reviewer, factory, session):
     assert as_reviewer.post(f"/settings/tokens/{token.id}/revoke").status_code == 404
 
 
-def test_the_feed_key_is_shown_and_replaced(as_reviewer, reviewer, session):
-    as_reviewer.post("/settings/feed-key")
-    first = re.search(r"overdue\.atom\?key=([\w-]+)", text(as_reviewer.get("/settings"))).group(1)
-    as_reviewer.post("/settings/feed-key")
-    second = re.search(r"overdue\.atom\?key=([\w-]+)", text(as_reviewer.get("/settings"))).group(1)
-    assert first != second
+def feed_key_shown(response) -> str | None:
+    found = re.search(r"overdue\.atom\?key=([\w-]+)", text(response))
+    return found.group(1) if found else None
+
+
+def test_the_feed_key_is_shown_once_stored_as_a_hash_and_replaced(
+    as_reviewer, reviewer, session, client
+):
+    assert "No feed key yet" in text(as_reviewer.get("/settings"))
+    made = as_reviewer.post("/settings/feed-key")
+    assert made.status_code == 201
+    first = feed_key_shown(made)
+    assert first is not None
+    assert client.get(f"/feeds/overdue.atom?key={first}").status_code == 200
+
+    page = as_reviewer.get("/settings")
+    assert feed_key_shown(page) is None  # never shown again
+    assert "regenerate to see a new key" in text(page)
+    session.expire_all()
+    assert reviewer.feed_key_hash == hash_token(first)
+
+    second = feed_key_shown(as_reviewer.post("/settings/feed-key"))
+    assert second is not None and second != first
+    assert client.get(f"/feeds/overdue.atom?key={first}").status_code == 404
+    assert client.get(f"/feeds/overdue.atom?key={second}").status_code == 200
 
 
 def test_bad_preferences_are_explained_and_kept(as_reviewer):
@@ -141,3 +178,56 @@ def test_admins_see_recent_digest_deliveries_and_others_do_not(
     other = new_browser()
     other.sign_in(viewer.email)
     assert other.get("/admin/deliveries").status_code == 403
+
+
+def test_wrong_current_passwords_are_limited_per_account_across_both_forms(
+    as_reviewer, new_browser, factory, session
+):
+    wrong = {"current_password": "a guess", "new_password": "a brand new passphrase"}
+    for _ in range(3):
+        assert as_reviewer.post("/settings/password", wrong).status_code == 422
+    token = {"name": "Sheet", "scope": "read", "current_password": "another guess"}
+    for _ in range(2):
+        assert as_reviewer.post("/settings/tokens", token).status_code == 422
+    right = {**wrong, "current_password": PASSWORD}
+    blocked = as_reviewer.post("/settings/password", right)
+    assert blocked.status_code == 429
+    assert "Too many wrong passwords" in text(blocked)
+    assert (
+        as_reviewer.post("/settings/tokens", {**token, "current_password": PASSWORD}).status_code
+        == 429
+    )
+
+    other = factory.user(role="reviewer", password=PASSWORD)
+    session.commit()
+    elsewhere = new_browser()
+    elsewhere.sign_in(other.email)  # same address, another account: not limited
+    assert (
+        elsewhere.post("/settings/tokens", {**token, "current_password": PASSWORD}).status_code
+        == 201
+    )
+
+
+def test_right_current_passwords_do_not_count_against_the_limit(as_reviewer):
+    for n in range(7):
+        form = {"name": f"Sheet {n}", "scope": "read", "current_password": PASSWORD}
+        assert as_reviewer.post("/settings/tokens", form).status_code == 201
+
+
+def test_an_admin_cannot_add_an_address_with_letters_outside_ascii_before_the_at(as_admin, session):
+    form = {"email": "jörg@newsroom.example", "role": "reviewer", "password": "a long passphrase"}
+    response = as_admin.post("/admin/users", form)
+    assert response.status_code == 422
+    assert "must have only ASCII letters before the @" in text(response)
+    assert 'value="jörg@newsroom.example"' in text(response)
+    assert session.query(User).filter(User.email.like("j%rg@%")).count() == 0
+
+
+def test_settings_tell_a_reader_whose_address_cannot_be_mailed_why(browser, factory, session):
+    reader = factory.user(role="reviewer", password=PASSWORD)
+    reader.email = "jörg@newsroom.example"  # from before such addresses were refused
+    session.commit()
+    browser.sign_in(reader.email)
+    page = text(browser.get("/settings"))
+    assert "No digest can be sent to you" in page
+    assert "letters outside ASCII before the @" in page

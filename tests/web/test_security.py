@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
+from app.accounts.tokens import create_token
 from app.security import safe_next
-from tests.conftest import app_config
+from tests.conftest import NOW, app_config
 from tests.web.conftest import PASSWORD
 
 
@@ -100,3 +101,38 @@ def test_sign_in_itself_needs_a_csrf_token(app, reviewer, session):
 )
 def test_safe_next_allows_only_our_own_paths(target, expected):
     assert safe_next(target) == expected
+
+
+def test_pages_and_api_answers_are_never_stored(as_reviewer, reviewer, session):
+    _, secret = create_token(session, reviewer, NOW, "script", "read")
+    session.commit()
+    answers = {
+        path: as_reviewer.get(path)
+        for path in ["/settings", "/claims", "/dashboard", "/admin/users", "/sign-in", "/nope"]
+    }
+    answers["new token"] = as_reviewer.post(
+        "/settings/tokens", {"name": "Sheet", "scope": "read", "current_password": PASSWORD}
+    )
+    answers["new feed key"] = as_reviewer.post("/settings/feed-key")
+    api = as_reviewer.client
+    answers["api read"] = api.get("/api/v1/claims", headers={"Authorization": f"Bearer {secret}"})
+    answers["api refusal"] = api.get("/api/v1/claims")
+    answers["feed"] = api.get("/feeds/overdue.atom?key=nothing")
+    assert answers["new token"].status_code == 201
+    assert answers["api read"].status_code == 200
+    for name, response in answers.items():
+        assert response.headers.get("Cache-Control") == "no-store", name
+    # The stylesheet holds nothing personal and may be cached (revalidated) as before.
+    assert "no-store" not in as_reviewer.get("/assets/claimwatch.css").headers["Cache-Control"]
+
+
+def test_strict_transport_security_is_sent_in_production_only(
+    database_url, connection, tmp_path, client
+):
+    config = app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path))
+    production = create_app({**config, "CLAIMWATCH_ENV": "production"}).test_client()
+    for path in ["/sign-in", "/api/v1/claims", "/healthz"]:
+        response = production.get(path, base_url="https://claimwatch.example")
+        hsts = response.headers["Strict-Transport-Security"]
+        assert hsts == "max-age=31536000; includeSubDomains", path
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from app.accounts.sessions import SessionLimits, start_session
 from app.accounts.users import set_active
+from app.unit_of_work import get_session
 from app.web.signed_in import SignedIn, current_account
+from tests.conftest import NOW
 from tests.web.conftest import PASSWORD
+
+DAY = timedelta(days=1)
 
 
 def test_pages_need_a_signed_in_user(browser):
@@ -81,7 +88,7 @@ def test_a_password_change_ends_the_other_sessions_but_not_this_one(new_browser,
 
 def test_deactivation_ends_the_users_sessions(browser, reviewer, session):
     browser.sign_in(reviewer.email)
-    set_active(reviewer, False)
+    set_active(session, reviewer, False, NOW)
     session.commit()
     assert browser.get("/claims").status_code == 302
     assert browser.sign_in(reviewer.email).status_code == 401
@@ -128,7 +135,7 @@ def test_the_signed_in_user_reads_columns_beyond_its_light_copy_from_the_user_ro
     session.commit()
     account = current_account_of(app, reviewer)
     with app.test_request_context():
-        signed_in = SignedIn(account)
+        signed_in = SignedIn(account, "token")
         assert (signed_in.label, signed_in.can_write, signed_in.is_admin) == (
             "Rita Reviewer", True, False
         )  # fmt: skip
@@ -138,6 +145,7 @@ def test_the_signed_in_user_reads_columns_beyond_its_light_copy_from_the_user_ro
 
 def current_account_of(app, user):
     with app.test_request_context():
-        account = current_account(user.id, user.session_token)
+        token = start_session(get_session(), user, NOW, SessionLimits(DAY, 7 * DAY))
+        account = current_account(user.id, token)
     assert account is not None
     return account

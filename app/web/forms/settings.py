@@ -45,6 +45,7 @@ class TokenForm(FlaskForm):
     name = StringField("Token name")
     scope = SelectField("Scope", choices=options(SCOPES), validate_choice=False)
     expires_in = SelectField("Expires", choices=options(EXPIRY), validate_choice=False)
+    current_password = PasswordField("Your password")
 
 
 class NewUserForm(FlaskForm):
