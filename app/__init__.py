@@ -6,11 +6,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import click
 from flask import Flask
 
 from app import routing, unit_of_work
 from app.claims.policy import DeskPolicy
-from app.config import load_settings
+from app.config import ConfigError, load_settings
 from app.db import Database, make_engine
 
 
@@ -29,7 +30,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         **os.environ,
         **{k: str(v) for k, v in overrides.items() if isinstance(v, str)},
     }
-    settings = load_settings(environ)
+    try:
+        settings = load_settings(environ)
+    except ConfigError as exc:
+        if click.get_current_context(silent=True) is not None:
+            # A `flask` command: the setting's name and what is wrong, one line, no traceback.
+            raise click.ClickException(f"{exc} (see README, Configuration)") from None
+        raise
 
     # No default /static route: the web blueprint serves its assets under /assets.
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()), static_folder=None)

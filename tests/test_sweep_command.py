@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import time_machine
+
 from app.models import Claim
 from tests.conftest import NOW
 
@@ -43,3 +45,44 @@ def test_sweep_refuses_a_now_that_is_not_a_time(runner):
     result = runner.invoke(args=["sweep", "--now", "next tuesday"])
     assert result.exit_code == 2
     assert "'next tuesday' is not an ISO 8601 date and time" in result.output
+
+
+def test_a_now_later_than_the_clock_is_refused_and_flags_nothing(runner, factory, session):
+    """`sweep --now 2027-02-01` would flag claims whose windows are still open and date the
+    flags in the future."""
+    open_claim = factory.claim(window_end=NOW + timedelta(days=30))
+    session.commit()
+    with time_machine.travel(NOW, tick=False):
+        result = runner.invoke(args=["sweep", "--now", "2027-02-01T00:00:00Z"])
+    assert result.exit_code == 2
+    assert "later than the clock" in result.output
+    assert "Traceback" not in result.output
+    session.expire_all()
+    assert session.get(Claim, open_claim.id).status == "pending"
+
+
+def test_a_dry_run_lists_what_would_be_flagged_and_changes_nothing(runner, factory, session):
+    late = factory.claim(statement="Long overdue", window_end=NOW - timedelta(days=3))
+    later = factory.claim(statement="Just overdue", window_end=NOW - timedelta(minutes=1))
+    open_claim = factory.claim(statement="Still open", window_end=NOW + timedelta(days=3))
+    session.commit()
+    with time_machine.travel(NOW, tick=False):
+        result = runner.invoke(args=["sweep", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"would flag claim {late.id} ") and "Long overdue" in lines[0]
+    assert lines[1].startswith(f"would flag claim {later.id} ")
+    assert "Still open" not in result.output
+    assert lines[-1].startswith("dry run: 2 claims would be flagged")
+    session.expire_all()
+    assert {session.get(Claim, c.id).status for c in (late, later, open_claim)} == {"pending"}
+
+
+def test_a_dry_run_may_look_ahead(runner, factory, session):
+    """Nothing changes in a dry run, so a future --now only answers "what will be due then"."""
+    factory.claim(window_end=NOW + timedelta(days=3))
+    session.commit()
+    with time_machine.travel(NOW, tick=False):
+        result = runner.invoke(args=["sweep", "--dry-run", "--now", "2026-12-01T00:00:00Z"])
+    assert result.exit_code == 0
+    assert "dry run: 1 claim would be flagged at 2026-12-01T00:00:00Z" in result.output

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.claims.checks import check_tags, check_text, check_url
+from app.claims.date_rules import check_claimed_on, check_window_after_claim
 from app.claims.deadlines import as_instant, deadline_from_duration, parse_date
 from app.claims.errors import FieldErrors, ValidationError
 from app.claims.sources import source_key
@@ -106,11 +107,12 @@ def clean_fields(values: Mapping[str, Any], errors: FieldErrors) -> dict[str, An
     return clean
 
 
-def clean_new_claim(values: Mapping[str, Any], today: date) -> dict[str, Any]:
+def clean_new_claim(values: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """Every field of a new claim, checked together; the window resolved to `window_end`.
 
-    `expected_within` counts from `claimed_on`, or from `today` when the claim has no date.
+    `expected_within` counts from `claimed_on`, or from today (UTC) when the claim has no date.
     """
+    today = now.date()
     reject_unknown(values, CREATE_FIELDS)
     errors = FieldErrors()
     clean = clean_fields({"statement": None, **values}, errors)
@@ -125,6 +127,9 @@ def clean_new_claim(values: Mapping[str, Any], today: date) -> dict[str, Any]:
     elif not clean.get("window_end") and "window_end" not in errors:
         errors.add("window_end", "is required (or give expected_within, e.g. P3W)")
     check_window_order(errors, clean.get("window_start"), clean.get("window_end"))
+    check_claimed_on(errors, clean.get("claimed_on"), now)
+    if "window_end" not in errors.errors:
+        check_window_after_claim(errors, clean.get("claimed_on"), clean.get("window_end"))
     if clean.get("source_url") and not clean.get("source"):
         errors.add("source", "is required when source_url is given")
     errors.raise_if_any()

@@ -15,6 +15,11 @@ from sqlalchemy.orm import Session
 
 from app.claims.access import Actor, find_assignee, lock_claim, require_writer
 from app.claims.checks import check_text
+from app.claims.date_rules import (
+    check_claimed_on,
+    check_known_after_claim,
+    check_window_after_claim,
+)
 from app.claims.deadlines import as_instant, deadline_from_duration
 from app.claims.errors import (
     FieldErrors,
@@ -44,7 +49,7 @@ def create_claim(
 ) -> ClaimEvent:
     """A new pending claim from the given fields; returns its `created` event."""
     require_writer(actor)
-    clean = clean_new_claim(values, now.date())
+    clean = clean_new_claim(values, now)
     source_name, source_url = clean.pop("source", ""), clean.pop("source_url", None)
     tags = clean.pop("tags", [])
     claim = Claim(
@@ -110,6 +115,10 @@ def edit_claim(
             "reload it and apply your change again"
         )
     check_window_order(errors, clean.get("window_start", claim.window_start), claim.window_end)
+    if "claimed_on" in clean:
+        check_claimed_on(errors, clean["claimed_on"], now)
+        check_window_after_claim(errors, clean["claimed_on"], claim.window_end, "claimed_on")
+        check_known_after_claim(errors, clean["claimed_on"], claim.known_at, "claimed_on")
     new_source = clean.get("source", _current(claim, "source"))
     if clean.get("source_url") and not new_source:
         errors.add("source", "is required when source_url is given")
@@ -174,6 +183,8 @@ def resolve_claim(
         raise StateConflict(
             f"claim {claim_id} is already resolved as {claim.status}; reopen it first"
         )
+    check_known_after_claim(errors, claim.claimed_on, when, "known_at")
+    errors.raise_if_any()
     status = ClaimStatus(outcome)
     if status.needs_evidence and not any(not e.withdrawn for e in claim.evidence):
         raise StateConflict(

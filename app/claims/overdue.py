@@ -136,6 +136,20 @@ def flag_overdue_batch(session: Session, now: datetime, *, batch: int = DEFAULT_
     return len(flipped)
 
 
+def due_claims(
+    session: Session, now: datetime, limit: int = 1000
+) -> list[tuple[int, str, datetime]]:
+    """What the sweep would flag at `now`: (id, statement, window_end) of pending claims past
+    their window, longest overdue first (a dry run's list)."""
+    rows = session.execute(
+        select(Claim.id, Claim.statement, Claim.window_end)
+        .where(Claim.status == ClaimStatus.PENDING.value, due_sql(now, policy_of(session)))
+        .order_by(Claim.window_end, Claim.id)
+        .limit(limit)
+    ).all()
+    return [(row.id, row.statement, row.window_end) for row in rows]
+
+
 class NewlyOverdue(NamedTuple):
     """A claim flagged overdue, as the digest and the feed list it."""
 

@@ -45,7 +45,7 @@ def import_csv(
     good: list[ClaimRow] = []
     with progress("checking", len(rows)) as step:
         for number, cells in rows:
-            row = check_row(number, cells, now.date(), report)
+            row = check_row(number, cells, now, report)
             if row is not None:
                 good.append(row)
             step(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from app.claims.deadlines import as_instant
@@ -85,7 +85,7 @@ def read_rows(text: str, report: ImportReport) -> list[tuple[int, dict[str, str]
 
 
 def check_row(
-    number: int, cells: dict[str, str], today: date, report: ImportReport
+    number: int, cells: dict[str, str], now: datetime, report: ImportReport
 ) -> ClaimRow | None:
     """The row's claim, evidence and state, or None with every problem added to `report`."""
     before = len(report.errors)
@@ -93,7 +93,7 @@ def check_row(
     if "tags" in values:
         values["tags"] = TAG_SEPARATOR.split(values["tags"])
     try:
-        clean_new_claim(values, today)
+        clean_new_claim(values, now)
     except ValidationError as exc:
         report.add_domain_error(number, exc)
 
