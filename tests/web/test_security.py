@@ -45,6 +45,7 @@ def test_production_cookies_are_secure_with_a_host_prefix(database_url, connecti
         {
             **app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path)),
             "CLAIMWATCH_ENV": "production",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",  # never reached by a GET
         }
     )
     response = app.test_client().get("/sign-in", base_url="https://claimwatch.example")
