@@ -1,6 +1,9 @@
 # One image for both processes: the web server (default) and the scheduler (`scheduler`).
 #   docker run IMAGE                 -> migrations, then gunicorn on $PORT (8000)
 #   docker run IMAGE scheduler       -> flask scheduler (the sweep and digest jobs)
+# gunicorn runs gevent workers (gunicorn.conf.py), which read requests without tying up a
+# worker, so no buffering proxy is needed in the image; scripts/run serves the same way.
+# Production needs DATABASE_URL, SECRET_KEY and RATELIMIT_STORAGE_URI (see README.md).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

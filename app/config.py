@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from limits import parse_many
 from sqlalchemy.engine import make_url
@@ -43,6 +43,7 @@ class Settings:
     api_auth_failure_limit: str
     session_idle_timeout: timedelta
     session_absolute_timeout: timedelta
+    trusted_proxy_hops: int
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,6 +119,46 @@ def session_timeouts(env_vars: Mapping[str, str]) -> tuple[timedelta, timedelta]
     return idle, absolute
 
 
+# Flask-Limiter storages whose client Claimwatch ships (redis-py); memory:// is per process.
+SHARED_RATELIMIT_STORAGES = ("redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
+
+
+def check_rate_limit_storage(env: str, raw: str | None, web_concurrency: str | None) -> str:
+    """Where sign-in and token-failure counts are kept; the error names RATELIMIT_STORAGE_URI.
+
+    memory:// counts per process: with several web processes an attacker gets the limit once
+    per process. Production therefore needs shared storage (Redis), unless WEB_CONCURRENCY=1
+    says the server runs a single web process.
+    """
+    uri = (raw or "").strip() or "memory://"
+    scheme = urlsplit(uri).scheme
+    if scheme == "memory":
+        single_process = (web_concurrency or "").strip() == "1"
+        if env == "production" and not single_process:
+            raise ConfigError(
+                "RATELIMIT_STORAGE_URI must name shared storage in production (e.g. "
+                "redis://host:6379): memory:// counts sign-in attempts per process "
+                "(allowed only with WEB_CONCURRENCY=1)"
+            )
+    elif scheme not in SHARED_RATELIMIT_STORAGES:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI={uri!r} is not a storage Claimwatch supports; "
+            "use redis://host:6379 (or memory:// outside production)"
+        )
+    return uri
+
+
+def parse_proxy_hops(raw: str) -> int:
+    """TRUSTED_PROXY_HOPS: how many proxies in front of us add to X-Forwarded-For."""
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > 10:
+        raise ConfigError(
+            f"TRUSTED_PROXY_HOPS={raw!r} must be the number of proxies in front of Claimwatch "
+            "(0 to 10; 0 when clients connect directly)"
+        )
+    return int(text)
+
+
 def check_database_url(raw: str) -> str:
     """Refuse a DATABASE_URL that is not SQLite or PostgreSQL, naming the setting."""
     try:
@@ -142,8 +183,24 @@ def check_url(name: str, raw: str, schemes: set[str]) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in schemes or not parts.hostname:
         allowed = " or ".join(sorted(schemes))
-        raise ConfigError(f"{name}={raw!r} must be an {allowed} URL with a host")
+        shown = raw.replace(f":{parts.password}@", ":***@") if parts.password else raw
+        raise ConfigError(f"{name}={shown!r} must be an {allowed} URL with a host")
     return raw.rstrip("/") if name == "PUBLIC_URL" else raw
+
+
+def check_smtp_url(raw: str) -> str:
+    """SMTP_URL, refused when it would send the SMTP password over an unencrypted connection."""
+    url = check_url("SMTP_URL", raw, {"smtp", "smtps"})
+    parts = urlsplit(url)
+    starttls = parse_qs(parts.query).get("starttls", ["auto"])[0]
+    if starttls not in {"auto", "require", "off"}:
+        raise ConfigError(f"SMTP_URL ?starttls={starttls} must be auto, require or off")
+    if parts.scheme == "smtp" and parts.username and starttls == "off":
+        raise ConfigError(
+            "SMTP_URL has a login and ?starttls=off, which would send the SMTP password "
+            "unencrypted; use STARTTLS (auto or require) or smtps://"
+        )
+    return url
 
 
 def development_secret(instance_path: Path) -> str:
@@ -182,7 +239,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         {"http", "https"},
     )
     smtp_raw = env_vars.get("SMTP_URL") or None
-    smtp_url = check_url("SMTP_URL", smtp_raw, {"smtp", "smtps"}) if smtp_raw else None
+    smtp_url = check_smtp_url(smtp_raw) if smtp_raw else None
     mail_from = env_vars.get("MAIL_FROM") or "Claimwatch <claimwatch@localhost>"
     if "@" not in mail_from or any(ch in mail_from for ch in "\r\n"):
         raise ConfigError(f"MAIL_FROM={mail_from!r} is not an email address")
@@ -207,10 +264,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         allow_private_urls=parse_bool(
             "ALLOW_PRIVATE_URLS", env_vars.get("ALLOW_PRIVATE_URLS", "false")
         ),
-        ratelimit_storage_uri=env_vars.get("RATELIMIT_STORAGE_URI") or "memory://",
+        ratelimit_storage_uri=check_rate_limit_storage(
+            env, env_vars.get("RATELIMIT_STORAGE_URI"), env_vars.get("WEB_CONCURRENCY")
+        ),
         api_auth_failure_limit=check_rate_limit(
             "API_AUTH_FAILURE_LIMIT", env_vars.get("API_AUTH_FAILURE_LIMIT") or "20 per minute"
         ),
         session_idle_timeout=session_idle_timeout,
         session_absolute_timeout=session_absolute_timeout,
+        trusted_proxy_hops=parse_proxy_hops(env_vars.get("TRUSTED_PROXY_HOPS") or "0"),
     )

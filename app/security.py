@@ -1,4 +1,5 @@
-"""Security headers on every response, cookie settings per environment, and safe `next=`."""
+"""Security headers on every response, cookie settings per environment, the proxies trusted
+for the client's address, and safe `next=`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
 
@@ -105,6 +107,12 @@ def init_security(app: Flask, settings: Settings) -> None:
     app.config.update(cookie_config(settings))
     app.session_interface = CookieSessions()
     app.wsgi_app = SecurityHeaders(app.wsgi_app, settings.production)  # type: ignore[method-assign]
+    if settings.trusted_proxy_hops:
+        # Rate limits key on the client's address. Behind N proxies it is the Nth entry from
+        # the right of X-Forwarded-For (the one our outermost proxy wrote); entries further
+        # left come from the client and are ignored, so a client cannot choose its own key.
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

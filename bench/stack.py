@@ -1,5 +1,6 @@
-"""The running stack for `scripts/fuzz` and `scripts/soak`: a fresh PostgreSQL database, a
-reviewer with a write token, gunicorn and the scheduler as real processes on loopback.
+"""The running stack for `scripts/fuzz`, `scripts/soak` and `scripts/slowclients`: a fresh
+PostgreSQL database, a reviewer with a write token, gunicorn and the scheduler as real
+processes on loopback, with the rate-limit counts in the local Redis (RATELIMIT_STORAGE_URI).
 
 Everything started here is stopped when its `with` block ends, also on Ctrl-C or SIGTERM
 (`stop_on_sigterm` turns TERM into the same unwinding).
@@ -31,6 +32,7 @@ from app.config import check_database_url
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+RATELIMIT_STORAGE = "redis://127.0.0.1:6379/0"  # production refuses per-process memory://
 PORTS = range(8700, 8800)  # the range these scripts may bind on loopback
 
 
@@ -86,6 +88,7 @@ def app_env(url: str, port: int, instance: Path, **extra: str) -> dict[str, str]
         "DATABASE_URL": url,
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "FLASK_APP": "app",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or RATELIMIT_STORAGE,
         **extra,
     }
 

@@ -81,7 +81,13 @@ def test_demo_refuses_to_run_in_production_in_one_line(database_url, connection,
     # The demo admin's password is published (README, scripts/run): in production it would be
     # an open door.
     config = app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path))
-    production = create_app({**config, "CLAIMWATCH_ENV": "production"})
+    production = create_app(
+        {
+            **config,
+            "CLAIMWATCH_ENV": "production",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+        }
+    )
     production.test_cli_runner_class = CommandRunner
     result = production.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 1

@@ -42,6 +42,12 @@ def test_development_generates_and_keeps_a_key(tmp_path):
         ("SESSION_IDLE_TIMEOUT", "a while"),
         ("SESSION_IDLE_TIMEOUT", "1m"),
         ("SESSION_ABSOLUTE_TIMEOUT", "1h"),
+        ("RATELIMIT_STORAGE_URI", "memcached://cache:11211"),
+        ("TRUSTED_PROXY_HOPS", "-1"),
+        ("TRUSTED_PROXY_HOPS", "two"),
+        ("TRUSTED_PROXY_HOPS", "11"),
+        ("SMTP_URL", "smtp://mail.example?starttls=maybe"),
+        ("SMTP_URL", "smtp://desk:secret@mail.example:587?starttls=off"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_it(name, value):
@@ -59,6 +65,8 @@ def test_durations_and_defaults():
     assert settings.session_idle_timeout == timedelta(hours=12)
     assert settings.session_absolute_timeout == timedelta(days=7)
     assert settings.database_url.startswith("sqlite:///")
+    assert settings.ratelimit_storage_uri == "memory://"
+    assert settings.trusted_proxy_hops == 0
 
 
 def test_postgres_urls_use_psycopg_3():
@@ -80,3 +88,44 @@ def test_session_limits_are_read_as_durations():
         timedelta(minutes=30),
         timedelta(days=1),
     )
+
+
+PRODUCTION = {"CLAIMWATCH_ENV": "production", "SECRET_KEY": "k" * 32}
+
+
+@pytest.mark.parametrize("storage", [None, "memory://"])
+def test_production_refuses_rate_limit_counts_kept_per_process(storage):
+    env = {**PRODUCTION, **({"RATELIMIT_STORAGE_URI": storage} if storage else {})}
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI") as refused:
+        load_settings(env)
+    assert "\n" not in str(refused.value)
+    assert "WEB_CONCURRENCY=1" in str(refused.value)
+
+
+def test_production_takes_redis_or_memory_with_a_single_web_process():
+    redis = {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0"}
+    assert load_settings(redis).ratelimit_storage_uri == "redis://cache.internal:6379/0"
+    single = {**PRODUCTION, "RATELIMIT_STORAGE_URI": "memory://", "WEB_CONCURRENCY": "1"}
+    assert load_settings(single).ratelimit_storage_uri == "memory://"
+    development = {"CLAIMWATCH_ENV": "development", "SECRET_KEY": "k" * 32}
+    assert load_settings(development).ratelimit_storage_uri == "memory://"
+
+
+def test_trusted_proxy_hops_is_read_as_a_number():
+    assert load_settings({**BASE, "TRUSTED_PROXY_HOPS": "2"}).trusted_proxy_hops == 2
+
+
+def test_an_smtp_login_must_be_encrypted_and_its_password_is_never_shown():
+    with pytest.raises(ConfigError, match="unencrypted") as refused:
+        load_settings({**BASE, "SMTP_URL": "smtp://desk:s3cret@mail.example:587?starttls=off"})
+    assert "s3cret" not in str(refused.value)
+    with pytest.raises(ConfigError, match="SMTP_URL") as refused:
+        load_settings({**BASE, "SMTP_URL": "http://desk:s3cret@mail.example"})
+    assert "s3cret" not in str(refused.value)
+    for fine in (
+        "smtp://relay.internal:25?starttls=off",  # no login: a local relay may be plain
+        "smtp://desk:s3cret@mail.example:587",  # auto: STARTTLS, required with a login
+        "smtp://desk:s3cret@mail.example:587?starttls=require",
+        "smtps://desk:s3cret@mail.example",
+    ):
+        assert load_settings({**BASE, "SMTP_URL": fine}).smtp_url == fine

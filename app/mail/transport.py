@@ -3,7 +3,9 @@
 `SMTP_URL` is `smtp://[user:password@]host[:port]` or `smtps://...` (TLS from the first byte,
 port 465 by default). With `smtp://` STARTTLS is used whenever the server offers it; add
 `?starttls=require` to refuse a server that does not (a downgrade), or `?starttls=off` for a
-local relay without TLS. A login is attempted only when the URL has a user.
+local relay without TLS. A login is attempted only when the URL has a user, and only over an
+encrypted connection: with a user, `auto` means `require`, and `off` is refused (at start-up
+by app/config.py, and here again), so the password never crosses the network in the clear.
 """
 
 from __future__ import annotations
@@ -92,13 +94,14 @@ class SmtpTransport:
             else:
                 conn = smtplib.SMTP(cfg.host, cfg.port, timeout=SMTP_TIMEOUT)
             conn.ehlo()
-            if not cfg.implicit_tls and cfg.starttls != "off":
-                if conn.has_extn("starttls"):
-                    conn.starttls(context=context)
-                    conn.ehlo()
-                elif cfg.starttls == "require":
-                    conn.close()
-                    raise ConnectionFailure(f"{cfg.host} does not offer STARTTLS")
+            encrypted = cfg.implicit_tls
+            if not encrypted and cfg.starttls != "off" and conn.has_extn("starttls"):
+                conn.starttls(context=context)
+                conn.ehlo()
+                encrypted = True
+            if not encrypted and (cfg.username or cfg.starttls == "require"):
+                conn.close()
+                raise ConnectionFailure(self._why_unencrypted())
             if cfg.username:
                 conn.login(cfg.username, cfg.password or "")
         except smtplib.SMTPResponseException as exc:
@@ -109,6 +112,14 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as exc:
             raise ConnectionFailure(f"cannot reach {cfg.host}:{cfg.port}: {exc}") from exc
         return conn
+
+    def _why_unencrypted(self) -> str:
+        cfg = self.config
+        if cfg.starttls == "off":
+            return f"not sending the SMTP password unencrypted to {cfg.host} (?starttls=off)"
+        if cfg.username:
+            return f"{cfg.host} does not offer STARTTLS: not sending the SMTP password unencrypted"
+        return f"{cfg.host} does not offer STARTTLS (SMTP_URL says ?starttls=require)"
 
     def send(self, sender: str, recipient: str, data: bytes, message_id: str) -> None:
         """Send one message (wire bytes, CRLF); raise TemporaryFailure or PermanentFailure."""

@@ -18,6 +18,9 @@ def init_web(app: Flask, settings: Settings) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
     app.config.setdefault("RATELIMIT_STORAGE_URI", settings.ratelimit_storage_uri)
+    # The counts' storage (Redis) being down must not stop everyone signing in: the attempt
+    # goes ahead unthrottled and the error is logged, as for refused API tokens.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     csrf.init_app(app)
     limiter.init_app(app)
     # Only sign-in is limited, by decorators, and Flask-Limiter checks a decorated view's limits

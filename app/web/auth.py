@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.sessions import end_session, start_session
 from app.clock import utcnow
-from app.extensions import limiter, login_manager
+from app.extensions import login_manager
 from app.models import User
 from app.models.users import AccountRules
 from app.security import safe_next
@@ -23,6 +23,7 @@ from app.unit_of_work import get_session
 from app.web.blueprints import web_blueprint
 from app.web.forms.auth import SignInForm
 from app.web.session_clock import session_clock_allows, session_limits, start_session_clock
+from app.web.sign_in_limits import limit_sign_in, remember_device
 from app.web.signed_in import SignedIn, current_account
 
 bp = web_blueprint("auth", __name__)
@@ -85,20 +86,8 @@ reviewer_required = role_required(lambda user: user.can_write)
 admin_required = role_required(lambda user: user.is_admin)
 
 
-def account_key() -> str:
-    """The rate-limit key of a sign-in attempt: the account it is for."""
-    email = (request.form.get("email") or "").strip().lower()
-    return f"account:{email}"
-
-
-def failed_attempt(response: Response) -> bool:
-    """Only refused attempts count: signing in successfully never locks anyone out."""
-    return response.status_code != 302
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"], deduct_when=failed_attempt)
-@limiter.limit("5/minute", key_func=account_key, methods=["POST"], deduct_when=failed_attempt)
+@limit_sign_in
 def sign_in_view() -> str | Response | tuple[str, int]:
     """The sign-in form; on success, back to `next` if it is one of our own pages."""
     target = safe_next(request.values.get("next"), url_for("claims.index"))
@@ -117,7 +106,9 @@ def sign_in_view() -> str | Response | tuple[str, int]:
             if needs_rehash(user.password_hash or ""):
                 user.password_hash = hash_password(form.password.data)
             sign_in(user)
-            return redirect(target)
+            response = redirect(target)
+            remember_device(response, email)
+            return response
         form.password.errors.append("The email or password is not right.")
         return render_template("auth/sign_in.html", form=form, next=target), 401
     return render_template("auth/sign_in.html", form=form, next=target)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import email
 import socket
+import ssl
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 from email.message import Message
 
+import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 def free_port() -> int:
@@ -67,4 +69,40 @@ class SmtpServer:
 
     def stop(self) -> None:
         self.mailbox.release.set()
+        self.controller.stop()
+
+
+class AuthServer:
+    """An aiosmtpd server that accepts any login and records the credentials it received;
+    given a `ca`, it offers STARTTLS (a certificate from that CA) and refuses AUTH before it,
+    else it offers AUTH on the plain connection and no STARTTLS."""
+
+    def __init__(self, ca: trustme.CA | None = None) -> None:
+        self.mailbox = Mailbox()
+        self.logins: list[tuple[bytes, bytes]] = []
+        self.port = free_port()
+        tls = {}
+        if ca is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ca.issue_cert("127.0.0.1").configure_cert(context)
+            tls = {"tls_context": context, "require_starttls": True}
+        self.controller = Controller(
+            self.mailbox,
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=self.authenticate,
+            auth_require_tls=ca is not None,
+            **tls,
+        )
+
+    def authenticate(self, _server, _session, _envelope, _mechanism, data) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        self.logins.append((data.login, data.password))
+        return AuthResult(success=True)
+
+    def __enter__(self) -> AuthServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
         self.controller.stop()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.digests.job import run_digest_pass
 from app.digests.outbox import MAX_ATTEMPTS
 from app.models import DigestDelivery
-from tests.digests.smtp import SmtpServer, free_port
+from tests.digests.smtp import AuthServer, SmtpServer, free_port
 from tests.digests.test_digest_email import NOW, overdue_claim, reader_in_berlin
 
 
@@ -125,3 +125,22 @@ def test_a_domain_in_other_letters_is_mailed_at_its_ascii_form(mail_app, smtp, f
     session.commit()
     assert run_digest_pass(mail_app, NOW).sent == 1
     assert smtp.mailbox.recipients() == ["joerg@xn--bcher-kva.example"]
+
+
+def test_a_server_without_starttls_never_gets_the_password_and_the_row_says_why(
+    app, factory, session
+):
+    reader_in_berlin(factory)
+    overdue_claim(factory)
+    session.commit()
+    with AuthServer() as server:  # offers AUTH on the plain connection, no STARTTLS
+        app.config["SMTP_URL"] = f"smtp://desk:secret@127.0.0.1:{server.port}"
+        outcome = run_digest_pass(app, NOW)
+    assert (outcome.sent, outcome.retried) == (0, 1)
+    row = the_row(session)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error == (
+        "127.0.0.1 does not offer STARTTLS: not sending the SMTP password unencrypted"
+    )
+    assert server.logins == []
+    assert server.mailbox.messages == []

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from app.mail.transport import ConnectionFailure, SmtpConfig, SmtpTransport
-from tests.digests.smtp import Mailbox, free_port
+from tests.digests.smtp import AuthServer, Mailbox, free_port
 
 
 def test_smtp_url_gives_host_port_login_and_starttls_mode():
@@ -30,30 +30,41 @@ def message() -> tuple[str, str, bytes, str]:
     return "claimwatch@newsroom.example", "reader@newsroom.example", data, "<t@x>"
 
 
-def test_transport_logs_in_with_the_urls_credentials():
-    seen = []
+@pytest.fixture
+def trusted_ca(tmp_path, monkeypatch) -> trustme.CA:
+    """A private CA that the transport trusts (through SSL_CERT_FILE, as an operator would)."""
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    return ca
 
-    def authenticator(_server, _session, _envelope, _mechanism, data):
-        assert isinstance(data, LoginPassword)
-        seen.append((data.login, data.password))
-        return AuthResult(success=True)
 
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(
-        mailbox,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=authenticator,
-        auth_require_tls=False,
-    )
-    controller.start()
-    try:
-        SmtpTransport(SmtpConfig.from_url(f"smtp://desk:secret@127.0.0.1:{port}")).send(*message())
-    finally:
-        controller.stop()
-    assert seen[0] == (b"desk", b"secret")
-    assert len(mailbox.messages) == 1
+def test_transport_logs_in_with_the_urls_credentials_after_starttls(trusted_ca):
+    with AuthServer(trusted_ca) as server:
+        url = f"smtp://desk:secret@127.0.0.1:{server.port}"
+        SmtpTransport(SmtpConfig.from_url(url)).send(*message())
+    assert server.logins == [(b"desk", b"secret")]
+    assert len(server.mailbox.messages) == 1
+
+
+@pytest.mark.parametrize("mode", ["", "?starttls=auto", "?starttls=off"])
+def test_with_a_login_a_server_without_starttls_never_gets_the_password(mode):
+    # `off` with a login is refused at start-up (tests/test_config.py); the transport refuses
+    # it again for a config built some other way.
+    with AuthServer() as server:
+        url = f"smtp://desk:secret@127.0.0.1:{server.port}{mode}"
+        with pytest.raises(ConnectionFailure, match="not sending the SMTP password") as refused:
+            SmtpTransport(SmtpConfig.from_url(url)).send(*message())
+    assert server.logins == []
+    assert server.mailbox.messages == []
+    assert "secret" not in str(refused.value)
+
+
+def test_without_a_login_auto_still_sends_over_a_server_without_starttls():
+    with AuthServer() as server:
+        SmtpTransport(SmtpConfig.from_url(f"smtp://127.0.0.1:{server.port}")).send(*message())
+    assert len(server.mailbox.messages) == 1
+    assert server.logins == []
 
 
 def test_starttls_require_refuses_a_server_without_it():

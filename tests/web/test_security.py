@@ -46,6 +46,7 @@ def test_production_cookies_are_secure_with_a_host_prefix(database_url, connecti
         {
             **app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path)),
             "CLAIMWATCH_ENV": "production",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",  # never reached by a GET
         }
     )
     response = app.test_client().get("/sign-in", base_url="https://claimwatch.example")
@@ -130,7 +131,9 @@ def test_strict_transport_security_is_sent_in_production_only(
     database_url, connection, tmp_path, client
 ):
     config = app_config(database_url, DB_BIND=connection, INSTANCE_PATH=str(tmp_path))
-    production = create_app({**config, "CLAIMWATCH_ENV": "production"}).test_client()
+    production = create_app(
+        {**config, "CLAIMWATCH_ENV": "production", "WEB_CONCURRENCY": "1"}
+    ).test_client()
     for path in ["/sign-in", "/api/v1/claims", "/healthz"]:
         response = production.get(path, base_url="https://claimwatch.example")
         hsts = response.headers["Strict-Transport-Security"]
