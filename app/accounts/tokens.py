@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.claims.errors import FieldErrors
+from app.claims.errors import FieldErrors, ValidationError
 from app.models import ApiToken, TokenRevocation, TokenScope, User
 from app.models.users import AccountRules, token_usable
 
@@ -20,6 +20,24 @@ TOKEN_PREFIX = "cw_"  # noqa: S105 (a label, not a secret)
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+MAX_LIFETIME_DAYS = 3650
+
+
+def token_expiry(
+    now: datetime, days: str | int | None, field: str = "expires_in"
+) -> datetime | None:
+    """When a token given `days` to live expires: None (never) for no value, else a whole
+    number of days from 1 to MAX_LIFETIME_DAYS (a 422 naming `field` otherwise)."""
+    if days is None or days == "":
+        return None
+    text = str(days)
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_LIFETIME_DAYS:
+        raise ValidationError.single(
+            field, f"must be a whole number of days from 1 to {MAX_LIFETIME_DAYS}"
+        )
+    return now + timedelta(days=int(text))
 
 
 def create_token(

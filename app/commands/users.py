@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app.accounts.tokens import create_token
+from app.accounts.tokens import MAX_LIFETIME_DAYS, create_token
 from app.accounts.users import create_user
 from app.claims.errors import ValidationError
 from app.clock import utcnow
@@ -70,7 +70,7 @@ def tokens_group() -> None:
 @click.argument("email")
 @click.option("--scope", type=click.Choice([s.value for s in TokenScope]), required=True)
 @click.option("--name", required=True, help="What the token is for.")
-@click.option("--expires-in-days", type=click.IntRange(min=1), default=None)
+@click.option("--expires-in-days", type=click.IntRange(min=1, max=MAX_LIFETIME_DAYS), default=None)
 @with_appcontext
 @command_unit
 def create_token_command(email: str, scope: str, name: str, expires_in_days: int | None) -> None:

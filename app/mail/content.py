@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.accounts.unsubscribe import settings_mark
 from app.claims.overdue import newly_overdue
 from app.models import (
     OPEN_STATUSES,
@@ -74,6 +75,9 @@ class Reader:
     period: str
     since: datetime
     until: datetime
+    # The reader's digest settings when the digest is made: its unsubscribe link is good only
+    # while they stay so (app.accounts.unsubscribe).
+    unsubscribe_mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,12 +190,17 @@ def readers_of(session: Session, delivery_ids: Sequence[int]) -> list[Reader]:
             DigestDelivery.period,
             DigestDelivery.since,
             DigestDelivery.period_start,
+            User.digest_frequency,
+            User.digest_hour,
         )
         .join(User, User.id == DigestDelivery.user_id)
         .where(DigestDelivery.id.in_(list(delivery_ids)))
         .order_by(DigestDelivery.id)
     ).all()
-    return [Reader(*row) for row in rows]
+    return [
+        Reader(*row[:-2], unsubscribe_mark=settings_mark(row[-2], row[-1], row.timezone))
+        for row in rows
+    ]
 
 
 def _assigned(session: Session, user_ids: set[int]) -> dict[int, list[DigestItem]]:

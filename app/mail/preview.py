@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.accounts.unsubscribe import mark_of
 from app.mail.content import Reader, build_digests
 from app.mail.mime import UnsendableMessage
 from app.mail.periods import latest_due_period
@@ -35,6 +36,7 @@ def preview_digest(
         period="preview",
         since=period.start,
         until=now,
+        unsubscribe_mark=mark_of(user),
     )
     (content,) = build_digests(session, [reader])
     try:

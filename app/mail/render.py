@@ -127,7 +127,9 @@ def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
     """The `multipart/alternative` message for one digest, with its stored Message-ID;
     UnsendableMessage when it cannot be sent at all."""
     recipient = wire_address(content.email)
-    unsubscribe = unsubscribe_url(mail.public_url, mail.secret_key, content.user_id)
+    unsubscribe = unsubscribe_url(
+        mail.public_url, mail.secret_key, content.user_id, content.reader.unsubscribe_mark
+    )
     claim_url = f"{mail.public_url}/claims/"
     shared = _shared_sections(
         content.overdue, content.closing, content.resolved, content.timezone, claim_url

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.accounts.preferences import update_preferences
-from app.accounts.tokens import create_token, revoke_token
+from app.accounts.tokens import create_token, revoke_token, token_expiry
 from app.accounts.users import confirm_password, regenerate_feed_key, set_password
 from app.claims.errors import ValidationError
 from app.clock import utcnow
@@ -151,9 +150,8 @@ def new_token() -> Result:
     """Create an API token and show it, once; the current password is asked for first."""
     form = TokenForm()
     now = utcnow()
-    days = form.expires_in.data or ""
-    expires_at = now + timedelta(days=int(days)) if days.isascii() and days.isdigit() else None
     try:
+        expires_at = token_expiry(now, form.expires_in.data)
         confirm_password(actor(), form.current_password.data or "")
         token, secret = create_token(
             get_session(), actor(), now, form.name.data or "", form.scope.data or "", expires_at

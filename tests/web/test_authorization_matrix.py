@@ -15,7 +15,6 @@ import pytest
 from flask import Flask
 
 from app.accounts.tokens import create_token, revoke_token
-from app.accounts.unsubscribe import make_token
 from app.models import User
 from tests.conftest import NOW
 from tests.web.conftest import PASSWORD, Browser
@@ -179,7 +178,6 @@ def world(app: Flask, session, factory) -> World:
         "token_id": spare.id,
         "user_id": viewer.id,
         "filename": 0,
-        "token": make_token(app.config["SECRET_KEY"], viewer.id),
     }
     return World(callers, params)
 
