@@ -158,7 +158,7 @@ def get_claim_view(claim_id: int) -> Response:
             "in": "header",
             "required": True,
             "description": "The ETag of the claim as you last read it",
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "pattern": "^[!-~]{1,100}$"},
         }
     ],
     scope="write",
@@ -167,7 +167,7 @@ def get_claim_view(claim_id: int) -> Response:
 def edit_claim_view(claim_id: int) -> Response:
     now = utcnow()
     actor = authenticate_writer(now)
-    version = expected_version(claim_id)
     _, changes = parse_body(ClaimPatch)
+    version = expected_version(claim_id)
     edit_claim(get_session(), actor, now, claim_id, version, changes)
     return changed_claim_response(claim_id)

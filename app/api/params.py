@@ -8,7 +8,7 @@ from flask import request
 from pydantic import BaseModel
 
 from app.api.errors import ApiError
-from app.claims.errors import ValidationError
+from app.claims.errors import NotFound, ValidationError
 from app.wire import loads
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,6 +35,8 @@ def parse_body(model: type[M]) -> tuple[M, dict[str, Any]]:
 
 def expected_version(claim_id: int) -> int:
     """The claim version named by `If-Match`; 428 when it is missing, 412 when not ours."""
+    if claim_id == 0:  # an id out of range (app.routing): no such claim, whatever If-Match says
+        raise NotFound("there is no such claim")
     header = request.headers.get("If-Match")
     if not header:
         raise ApiError(
