@@ -13,7 +13,7 @@ from email.utils import make_msgid
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.db import UTCDateTime
+from app.db import UTCDateTime, insert_ignoring_conflicts
 from app.mail.periods import latest_due_period
 from app.models import DigestDelivery, DigestFrequency, User
 
@@ -67,21 +67,11 @@ def enqueue_due_digests(session: Session, now: datetime, message_domain: str) ->
         }
         for (user_id, key), period in due.items()
     ]
-    session.execute(_insert_ignoring_duplicates(session), rows)
+    # Another sender may have inserted a (user, period) since we looked: that row stands.
+    dialect = session.get_bind().dialect.name
+    session.execute(insert_ignoring_conflicts(DigestDelivery.__table__, dialect), rows)
     session.flush()
     return len(rows)
-
-
-def _insert_ignoring_duplicates(session: Session) -> object:
-    """INSERT that skips a (user, period) another sender inserted first."""
-    table = DigestDelivery.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table).on_conflict_do_nothing()
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 def new_lease_owner() -> str:
