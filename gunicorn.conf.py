@@ -27,8 +27,13 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"
 
 
 def post_worker_init(worker: Any) -> None:
-    """Bodies read in first, then `threads` requests of this worker in the app at a time."""
-    from app.serving import in_turn
+    """Bodies read in first, then `threads` requests of this worker in the app at a time;
+    requests gunicorn itself refuses are answered as problem documents."""
+    import gunicorn.util
+
+    from app.serving import in_turn, write_problem
+
+    gunicorn.util.write_error = write_problem
 
     app = worker.wsgi
     # Longer bodies are refused unread (413); an app without a limit gets no body read in.

@@ -51,3 +51,32 @@ def in_turn(app: WsgiApp, places: int, body_limit: int) -> WsgiApp:
             return app(environ, start_response)
 
     return serve
+
+
+# The headers of every answer of ours (app.security) that apply to an error body.
+ERROR_HEADERS = (
+    "Content-Type: application/problem+json\r\n"
+    "Cache-Control: no-store\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+)
+
+
+def write_problem(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's answer to a request it cannot parse (a header with a NUL, a folded line,
+    a request line too long...), as a problem document like every other error of ours (RFC
+    9457) instead of gunicorn's HTML page. Installed in place of `gunicorn.util.write_error`.
+    """
+    import json
+
+    from gunicorn.util import write_nonblock
+
+    detail = f"the request is not valid HTTP and was not read: {mesg}" if mesg else reason
+    body = json.dumps(
+        {"type": "about:blank", "title": reason, "status": status_int, "detail": detail[:500]}
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n{ERROR_HEADERS}"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    write_nonblock(sock, head.encode("latin-1") + body)

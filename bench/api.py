@@ -30,6 +30,7 @@ from sqlalchemy import text
 from app.claims.cursor import Cursor
 from app.db import make_engine
 from bench.seed import bench_token, seed
+from bench.stack import RATELIMIT_STORAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK_DIR = ROOT / "bench" / "wrk"
@@ -135,6 +136,7 @@ def run(url: str, rounds: int, duration: int) -> dict[str, list[dict[str, float]
     env = {
         **os.environ,
         "CLAIMWATCH_ENV": "production",
+        "RATELIMIT_STORAGE_URI": RATELIMIT_STORAGE,
         "SECRET_KEY": "bench-secret-key-not-for-production",
         "DATABASE_URL": url,
         "CW_TOKEN": token,
@@ -199,7 +201,14 @@ def profile(url: str, requests: int = 200) -> str:
     from app import create_app
 
     token = bench_token(url)
-    app = create_app({"CLAIMWATCH_ENV": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": url})
+    app = create_app(
+        {
+            "CLAIMWATCH_ENV": "production",
+            "RATELIMIT_STORAGE_URI": RATELIMIT_STORAGE,
+            "SECRET_KEY": "x" * 32,
+            "DATABASE_URL": url,
+        }
+    )
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(20):

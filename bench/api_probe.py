@@ -21,6 +21,7 @@ from pathlib import Path
 from bench import api
 from bench.cpu import process_seconds, tree_seconds
 from bench.seed import bench_token
+from bench.stack import RATELIMIT_STORAGE
 
 APPS = {"ping": "bench.bare_app:app"}
 
@@ -41,6 +42,7 @@ def probe(name: str, target: str, script: str | None, duration: int, app: str) -
     env = {
         **os.environ,
         "CLAIMWATCH_ENV": "production",
+        "RATELIMIT_STORAGE_URI": RATELIMIT_STORAGE,
         "SECRET_KEY": "bench-secret-key-not-for-production",
         "DATABASE_URL": api.DEFAULT_URL,
     }

@@ -39,6 +39,7 @@ from app import create_app
 from app.claims.cursor import Cursor
 from app.claims.reads import ATTENTION
 from bench import cpu, web_data
+from bench.stack import RATELIMIT_STORAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_web"
@@ -55,6 +56,7 @@ USER_AGENT = "claimwatch-bench"
 def app_env(url: str) -> dict[str, str]:
     return {
         "CLAIMWATCH_ENV": "production",
+        "RATELIMIT_STORAGE_URI": RATELIMIT_STORAGE,
         "SECRET_KEY": SECRET,
         "DATABASE_URL": url,
         "INSTANCE_PATH": tempfile.mkdtemp(prefix="cw-bench-web-"),
@@ -178,9 +180,17 @@ def http_session_cookie(port: int) -> str:
     try:
         urllib.request.build_opener(NoRedirect).open(request)
     except urllib.error.HTTPError as exc:
-        if exc.code == 302:
-            return exc.headers["Set-Cookie"].split(";", 1)[0]
-        raise
+        if exc.code != 302:
+            raise
+        # Sign-in sets the new session's cookie and the browser's device cookie.
+        cookies = "; ".join(value.split(";", 1)[0] for value in exc.headers.get_all("Set-Cookie"))
+        check = urllib.request.Request(  # noqa: S310
+            f"{base}/claims", headers={"Cookie": cookies, "User-Agent": USER_AGENT}
+        )
+        with urllib.request.build_opener(NoRedirect).open(check) as page:
+            if page.status != 200 or 'class="claim-list"' not in page.read().decode():
+                raise RuntimeError("the signed-in cookie does not open the claim list") from None
+        return cookies
     raise RuntimeError("sign-in did not redirect")
 
 

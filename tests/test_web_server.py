@@ -6,6 +6,7 @@ The long version with 200 stalled clients is `scripts/slowclients`."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import secrets
 import socket
@@ -185,6 +186,27 @@ def test_a_body_over_the_limit_is_refused_without_waiting_for_it(server):
     with stalled(server.port, 1, server.post_head(2 * 1024 * 1024)) as (sock,):
         sock.settimeout(5)
         assert sock.makefile("rb").readline().startswith(b"HTTP/1.1 413 ")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b"Idempotency-Key: a\x00b", b"X-Folded: one\r\n two", b"Bad Name: x"],
+    ids=["nul", "folded", "space-in-name"],
+)
+def test_a_request_the_server_cannot_parse_gets_a_problem_document(server, header):
+    """gunicorn refuses such requests before the app sees them; its answer is a problem
+    document like every other error (app.serving.write_problem), not an HTML page."""
+    request = b"GET /api/v1/claims HTTP/1.1\r\nHost: x\r\n" + header + b"\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"Content-Type: application/problem+json" in head
+    problem = json.loads(body)
+    assert problem["status"] == 400 and problem["title"] == "Bad Request"
 
 
 def test_a_client_gets_a_few_seconds_for_its_headers_then_is_cut_off(server):

@@ -58,7 +58,8 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 PROBLEM_TITLES = {
-    400: "Bad request",
+    400: "The request is not valid HTTP (a header with a NUL or a folded line, say): the web "
+    "server refused it before the app read it",
     401: "No valid token",
     403: "The token's scope or its user's role does not allow this",
     404: "No such resource",
@@ -69,6 +70,7 @@ PROBLEM_TITLES = {
     415: "Unsupported media type",
     422: "The request is invalid",
     428: "If-Match is required",
+    431: "The request's header fields are too large",
     429: "Too many requests with a refused token from this address; retry after Retry-After",
     503: "The database is unreachable for the moment; nothing was changed, retry later",
 }
@@ -106,7 +108,9 @@ def operation(
     prefix = bp.url_prefix or ""
     path, params = rule_to_path(prefix + rule)
     all_replies = dict(replies)
-    codes = set(errors) | {503}  # a database outage (the document itself is spared, but harmless)
+    # 503: a database outage. 400, 431: gunicorn refuses a request it cannot parse, before
+    # the app sees it (answered as a problem document too: app.serving.write_problem).
+    codes = set(errors) | {400, 431, 503}
     if scope is not None:
         codes |= {401, 429}  # 429: refused tokens past API_AUTH_FAILURE_LIMIT (auth_limits)
     if scope == "write":
