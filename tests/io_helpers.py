@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Claim, ClaimEvent, ClaimStatusCount, ClaimTag, Evidence, Source, User
+from app.claims.stats import status_counts
+from app.models import Claim, ClaimEvent, ClaimTag, Evidence, Source, User
 
 COUNTED = {
     "claims": Claim,
@@ -25,6 +26,6 @@ def counts(session: Session) -> dict[str, int]:
 
 
 def status_counters_match(session: Session) -> bool:
-    kept = dict(session.execute(select(ClaimStatusCount.status, ClaimStatusCount.count)).all())
+    kept = status_counts(session.connection())
     actual = dict(session.execute(select(Claim.status, func.count()).group_by(Claim.status)).all())
     return all(kept[status] == actual.get(status, 0) for status in kept)

@@ -13,7 +13,7 @@ from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
 from app.api.shapes import claim, claim_response, json_response
 from app.claims import create_claim, edit_claim
-from app.claims.reads import ClaimRow, claim_page, read_claim
+from app.claims.reads import ClaimRow, claim_page, read_claim, row_of
 from app.clock import utcnow
 from app.models import ClaimStatus
 from app.unit_of_work import get_session, read_connection
@@ -123,9 +123,9 @@ def create_claim_view() -> Response:
     now = utcnow()
     actor = authenticate_writer(now)
     _, values = parse_body(ClaimCreate)
-    event = create_claim(get_session(), actor, now, values)
-    response = changed_claim_response(event.claim_id, 201)
-    response.headers["Location"] = url_for("api.getClaim", claim_id=event.claim_id)
+    claim = create_claim(get_session(), actor, now, values).claim
+    response = claim_response(row_of(claim), [], 201)  # a new claim has no evidence yet
+    response.headers["Location"] = url_for("api.getClaim", claim_id=claim.id)
     return response
 
 

@@ -28,7 +28,9 @@ class Stats:
         return {"counts": dict(self.counts), "overdue_by_age": dict(self.overdue_by_age)}
 
 
-COUNTS = select(ClaimStatusCount.status, ClaimStatusCount.count)
+COUNTS = select(ClaimStatusCount.status, func.sum(ClaimStatusCount.count)).group_by(
+    ClaimStatusCount.status
+)
 
 
 def counts_by_status(rows: Iterable[tuple[str | None, int | None]]) -> dict[str, int]:

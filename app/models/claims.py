@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     text,
@@ -201,10 +202,17 @@ class ClaimEvent(Base):
 
 
 class ClaimStatusCount(Base):
-    """How many claims have each status, kept by database triggers (see migration 0001)."""
+    """How many claims have each status, kept by database triggers (migrations 0001, 0007):
+    `STATUS_COUNT_SHARDS` rows per status, a claim counting in the row of its id modulo that,
+    so that writers to different claims do not queue for one counter row. A status's count is
+    the sum of its rows (`app.claims.stats.status_counts`)."""
 
     __tablename__ = "claim_status_counts"
     __table_args__ = (CheckConstraint(f"status IN ({sql_in(ClaimStatus)})", name="status"),)
 
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+STATUS_COUNT_SHARDS = 16

@@ -17,6 +17,7 @@ from app.claims.reads.claim import (
     read_events,
     read_evidence,
     read_evidence_item,
+    row_of,
 )
 from app.claims.reads.lists import (
     ATTENTION,
@@ -54,5 +55,6 @@ __all__ = [
     "read_events",
     "read_evidence",
     "read_evidence_item",
+    "row_of",
     "utc",
 ]

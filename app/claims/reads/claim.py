@@ -13,11 +13,13 @@ from app.claims.reads.rows import (
     ClaimRow,
     EventRow,
     EvidenceRow,
+    naive_utc,
     select_claims,
     select_events,
     select_evidence,
 )
 from app.models import Claim, ClaimEvent, Evidence
+from app.wire import dumps
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +54,41 @@ def read_claim(connection: Connection, claim_id: int) -> tuple[ClaimRow, list[Ev
         raise NotFound(f"there is no claim {claim_id}")
     evidence = read_evidence(connection, claim_id) if row[-1] else []
     return ClaimRow(*row[:-1]), evidence
+
+
+def row_of(claim: Claim) -> ClaimRow:
+    """The row of a claim just written in the caller's session, without reading it back: every
+    column is in the object after the flush (a new claim: no one assigned, nothing resolved).
+    tests/api/test_claims_api.py checks that a POST's answer equals the GET that follows."""
+    source = claim.source
+    return ClaimRow(
+        id=claim.id,
+        statement=claim.statement,
+        subject=claim.subject,
+        details=claim.details,
+        tags=dumps(sorted(claim.tags)).decode(),
+        claimant=claim.claimant,
+        source_id=source.id if source else None,
+        source_name=source.name if source else None,
+        source_url=source.url if source else None,
+        first_seen_url=claim.first_seen_url,
+        claimed_on=claim.claimed_on,
+        window_start=naive_utc(claim.window_start),
+        window_end=naive_utc(claim.window_end),  # type: ignore[arg-type]
+        status=claim.status,
+        flagged_at=naive_utc(claim.flagged_at),
+        extensions=claim.extensions,
+        assignee_id=claim.assignee_id,
+        assignee_name=claim.assignee.label if claim.assignee else None,
+        resolution_note=claim.resolution_note,
+        known_at=naive_utc(claim.known_at),
+        resolved_at=naive_utc(claim.resolved_at),
+        resolved_by_id=claim.resolved_by_id,
+        resolved_by_name=claim.resolved_by.label if claim.resolved_by else None,
+        version=claim.version,
+        created_at=naive_utc(claim.created_at),  # type: ignore[arg-type]
+        updated_at=naive_utc(claim.updated_at),  # type: ignore[arg-type]
+    )
 
 
 def read_evidence(connection: Connection, claim_id: int) -> list[EvidenceRow]:

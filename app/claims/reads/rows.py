@@ -70,6 +70,11 @@ def utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None else None
 
 
+def naive_utc(value: datetime | None) -> datetime | None:
+    """An aware instant as these rows carry it: naive, in UTC."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value is not None else None
+
+
 # --- the rows ---------------------------------------------------------------------------------
 
 
