@@ -1,7 +1,7 @@
 """`scripts/bench sweep`: the overdue sweep on 1,000,000 claims of which 10,000 are due.
 
 Measures, interleaved in one run so that the noise of a shared machine hits all alike:
-  (a) ours     app.claims.overdue.flag_overdue_claims
+  (a) ours     app.sweep.flag_overdue_claims
   (b) floor    one hand-written UPDATE ... RETURNING feeding the INSERT: the floor
   (c) per_row  the ORM loop: load the due claims, update each, add its event, commit each
 each in a fresh process (peak RSS is that process's), reset to the same state between runs;
@@ -26,8 +26,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.claims import overdue
+from app.claims.policy import DeskPolicy
 from app.config import check_database_url
 from app.db import make_engine
+from app.sweep import flag_overdue_claims
 from bench import sweep_data
 from bench.sweep_data import NOW
 from bench.sweep_methods import FLOOR
@@ -73,7 +75,7 @@ def nothing_due(big: str, small: str, repetitions: int) -> dict[str, list[float]
     for _ in range(repetitions + 1):  # the first round warms up and is dropped
         for name, session in sessions.items():
             started = time.perf_counter()
-            assert overdue.flag_overdue_claims(session, NOTHING_DUE_AT) == 0
+            assert flag_overdue_claims(session, NOTHING_DUE_AT) == 0
             times[name].append(time.perf_counter() - started)
     for name, session in sessions.items():
         session.close()
@@ -91,15 +93,18 @@ def trigger_share(url: str) -> dict[str, dict[str, object]]:
     """Execution and trigger milliseconds, pages touched and plan nodes of one batch of (a)
     and of (b), rolled back."""
     engine = make_engine(url)
-    statements = {"(a) one batch (5,000) of ours": overdue._POSTGRES, "(b) floor (10,000)": FLOOR}
-    params = {"cutoff": NOW, "now": NOW, "batch": overdue.DEFAULT_BATCH}
+    flip = overdue._flip("postgresql", NOW, DeskPolicy(), overdue.DEFAULT_BATCH)
+    compiled = flip.compile(dialect=engine.dialect)
+    ours = (str(compiled), compiled.construct_params())
+    floor = (FLOOR.text.replace(":now", "%(now)s"), {"now": NOW})
+    statements = {"(a) one batch (5,000) of ours: its flip": ours, "(b) floor (10,000)": floor}
     shares = {}
-    for label, statement in statements.items():
-        explain = text("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement.text).bindparams(
-            *statement._bindparams.values()
-        )
+    for label, (sql, params) in statements.items():
         with engine.connect() as conn:
-            [plan] = conn.execute(explain, params).scalar_one()
+            explained = conn.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params
+            )
+            [plan] = explained.scalar_one()
             conn.rollback()
         triggers = {t["Trigger Name"]: t["Time"] for t in plan.get("Triggers", [])}
         counting = sum(ms for name, ms in triggers.items() if name.startswith("claims_count"))

@@ -2,7 +2,7 @@
 
 Prints JSON: seconds (the sweep and its commits, on an already warm connection), flagged, and
 the process's peak RSS in MB. The methods:
-  ours     app.claims.overdue.flag_overdue_claims (batches of 5,000, SKIP LOCKED)
+  ours     app.sweep.flag_overdue_claims (batches of 5,000, SKIP LOCKED)
   floor    one hand-written UPDATE ... RETURNING feeding INSERT, one commit: the floor
   per_row  the common way: load the due claims with the ORM, update each, add its event,
            commit each
