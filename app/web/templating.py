@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from app.claims.reads import claim_tags, utc
 from app.models import ClaimStatus
+from app.claims.closing import is_date_deadline
 from app.present.deadlines import window_text
 from app.web.forms.claims import OUTCOME_EFFECTS, OUTCOMES
 from app.web.timefmt import deadline_of, iso_utc, localtime, viewer_zone
@@ -34,6 +35,17 @@ def status_label(status: str) -> str:
 def window_end_text(value: datetime | None) -> str:
     """A window end kept in an event ("end of 26 Dec 2026", or a time in the viewer's zone)."""
     return window_text(value, viewer_zone())[1] if value is not None else "—"
+
+
+def known_text(value: datetime | None, style: str = "datetime") -> str:
+    """When the truth became known. A known_at given as a bare date is stored as the end of
+    that day, like a deadline, and reads as that date: "25 Nov 2026"; a time reads as a time."""
+    if value is None:
+        return "—"
+    zone = viewer_zone()
+    if is_date_deadline(value):
+        return window_text(value, zone)[0]
+    return localtime(value, style, zone)
 
 
 def change_value(value: Any, name: str) -> str:
@@ -110,6 +122,7 @@ def init_templating(app: Flask) -> None:
         deadline=deadline_of,
         window_end=window_end_text,
         change_value=change_value,
+        known=known_text,
         reject_cursor=reject_cursor,
         parse_instant=parse_instant,
         aware=utc,
