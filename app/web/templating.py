@@ -10,9 +10,9 @@ from typing import Any
 from flask import Flask, current_app, has_request_context, request, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from app.claims.closing import is_date_deadline
 from app.claims.reads import claim_tags, utc
 from app.models import ClaimStatus
-from app.claims.closing import is_date_deadline
 from app.present.deadlines import window_text
 from app.web.forms.claims import OUTCOME_EFFECTS, OUTCOMES
 from app.web.timefmt import deadline_of, iso_utc, localtime, viewer_zone

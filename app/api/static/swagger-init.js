@@ -5,7 +5,9 @@ window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
     url: root.dataset.spec,
     domNode: root,
-    deepLinking: true,
+    // Deep links put a link inside each operation's button (nested controls a screen reader
+    // cannot reach); the operation ids are in the page as anchors anyway.
+    deepLinking: false,
     validatorUrl: null,
     docExpansion: "list",
     defaultModelsExpandDepth: 0,
