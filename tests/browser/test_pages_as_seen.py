@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,13 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from app.api.docs import document
+from app.claims import assign_claim, create_claim
 from app.clock import utcnow
 from app.demo import load_demo
-from app.mail.preview import preview_digest
-from app.mail.render import MailSettings
+from app.mail.content import Reader, build_digests
+from app.mail.render import MailSettings, render_digest
 from app.models import Claim, ClaimStatus, Source, User
+from app.sweep import flag_overdue_claims
 from app.unit_of_work import get_session
 from tests.browser.conftest import SCREENSHOTS, sign_in
 
@@ -50,10 +53,23 @@ def desk(served) -> Desk:
         source = session.scalar(select(Source.id).where(Source.name == "The Decoder"))
         admin = session.scalars(select(User).where(User.email == served.admin)).one()
         admin.timezone = "Europe/Berlin"
-        session.commit()
-        digest = preview_digest(
-            session, admin, utcnow(), MailSettings.from_config(served.app.config)
+        now = utcnow()
+        create_claim(
+            session,
+            admin,
+            now,
+            {"statement": "Northwind will name its new CEO", "window_end": now + timedelta(days=3)},
         )
+        assign_claim(session, admin, now, open_claim, admin.id)
+        flag_overdue_claims(session, now)
+        session.commit()
+        # A week's digest for the admin: newly overdue, closing soon, resolved, assigned.
+        since, until = now - timedelta(days=7), now + timedelta(minutes=1)
+        reader = (admin.id, admin.email, admin.name, admin.timezone)
+        week = Reader(None, *reader, "<digest@example>", "W", since, until)
+        (content,) = build_digests(session, [week])
+        assert content.overdue.total and content.closing.total and content.assigned.total
+        digest = render_digest(content, MailSettings.from_config(served.app.config), until)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / "digest.html"
     path.write_text(digest.html, encoding="utf-8")
