@@ -30,6 +30,8 @@ SOON_DAYS = 7
 
 def aware(value: datetime) -> datetime:
     """A stored instant (naive means UTC) as an aware UTC datetime."""
+    if value.tzinfo is UTC:
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
