@@ -130,7 +130,7 @@ def one_run(app: Flask, readers: int) -> dict[str, float]:
     with get_db(app).sessionmaker() as session:
         ids = session.scalars(text("SELECT id FROM digest_deliveries ORDER BY id")).all()
         contents = build_digests(session, readers_of(session, ids))
-    messages = [(c.email, render_digest(c, mail).data) for c in contents]
+    messages = [(c.email, render_digest(c, mail, NOW).data) for c in contents]
     target = urlsplit(app.config["SMTP_URL"])
     floor_started = time.perf_counter()
     smtp = smtplib.SMTP(target.hostname, target.port)

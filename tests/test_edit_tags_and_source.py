@@ -39,9 +39,9 @@ def test_patching_tags_replaces_them_and_the_tag_filter_follows(api, factory, se
         headers={"If-Match": f'"{claim.id}-v1"'},
     )
     assert response.status_code == 200, response.json
-    assert response.json["tags"] == ["chips", "export controls"]
+    assert response.json["tags"] == ["chips", "export-controls"]
     assert response.json["version"] == 2
-    assert edited(session, claim.id) == {"tags": [["ai", "chips"], ["chips", "export controls"]]}
+    assert edited(session, claim.id) == {"tags": [["ai", "chips"], ["chips", "export-controls"]]}
     listed = [item["id"] for item in api.get("/claims?tag=export%20controls").json["items"]]
     assert listed == [claim.id]
     assert api.get("/claims?tag=ai").json["items"] == []
@@ -129,8 +129,8 @@ def test_the_edit_form_changes_tags_and_source(app, factory, session):
     assert response.status_code == 302, response.get_data(as_text=True)
     session.expire_all()
     changed = session.get(Claim, claim.id)
-    assert sorted(changed.tags) == ["chips", "supply chain"]
+    assert sorted(changed.tags) == ["chips", "supply-chain"]
     assert changed.source.name == "The Decoder"
     assert changed.source.url == "https://the-decoder.com/"
     page = browser.get(f"/claims/{claim.id}").get_data(as_text=True)
-    assert "supply chain" in page and "The Decoder" in page
+    assert "supply-chain" in page and "The Decoder" in page

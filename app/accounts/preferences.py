@@ -18,7 +18,9 @@ def update_preferences(
     """Name, time zone and digest settings; every problem is reported at once."""
     errors = FieldErrors()
     name = (name or "").strip()
-    if len(name) > 120:
+    if not name:
+        errors.add("name", "is required: it is how others see you on claims and timelines")
+    elif len(name) > 120:
         errors.add("name", "must be at most 120 characters")
     check_timezone(errors, timezone)
     if digest_frequency not in {f.value for f in DigestFrequency}:

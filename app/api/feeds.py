@@ -8,6 +8,7 @@ shows a new one once and revokes the old one.
 from __future__ import annotations
 
 import re
+from datetime import UTC, tzinfo
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, request
@@ -18,6 +19,8 @@ from app.api.openapi import Reply, operation
 from app.claims import NotFound
 from app.claims.overdue import NewlyOverdue, newly_overdue
 from app.clock import utcnow
+from app.present.dates import zone_named
+from app.present.deadlines import window_text
 from app.unit_of_work import get_session
 from app.wire import rfc3339
 
@@ -34,8 +37,11 @@ def xml_text(text: str) -> str:
     return NOT_XML.sub("\ufffd", text)
 
 
-def overdue_feed(claims: list[NewlyOverdue], public_url: str, updated: str) -> bytes:
-    """The Atom document: one entry per flagging, newest first."""
+def overdue_feed(
+    claims: list[NewlyOverdue], public_url: str, updated: str, zone: tzinfo = UTC
+) -> bytes:
+    """The Atom document: one entry per flagging, newest first; its text gives the windows as
+    the feed's owner reads them (`zone`), its timestamps are RFC 3339."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
@@ -61,7 +67,8 @@ def overdue_feed(claims: list[NewlyOverdue], public_url: str, updated: str) -> b
         add(
             entry,
             "summary",
-            f"The window ended {rfc3339(claim.window_end)} with no resolution.{source}",
+            f"The window closed {window_text(claim.window_end, zone)[1]} with no resolution."
+            f"{source}",
         )
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
@@ -86,10 +93,12 @@ def overdue_feed(claims: list[NewlyOverdue], public_url: str, updated: str) -> b
 )
 def overdue_feed_view() -> Response:
     session = get_session()
-    if feed_key_owner(session, request.args.get("key", "")) is None:
+    owner = feed_key_owner(session, request.args.get("key", ""))
+    if owner is None:
         raise NotFound("no feed has this key; make one on the settings page")
     now = utcnow()
     claims, _ = newly_overdue(session, until=now, limit=FEED_SIZE)
     updated = rfc3339(claims[0].flagged_at if claims else now)
-    body = overdue_feed(claims, current_app.config["PUBLIC_URL"], updated)
+    zone = zone_named(owner.timezone)
+    body = overdue_feed(claims, current_app.config["PUBLIC_URL"], updated, zone)
     return Response(body, mimetype="application/atom+xml")

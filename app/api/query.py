@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from app.claims.checks import check_id, check_query_text
+from app.claims.checks import check_id, check_query_text, normalise_tag
 from app.claims.cursor import decode_cursor
 from app.claims.deadlines import as_instant
 from app.claims.errors import FieldErrors, ValidationError
@@ -55,7 +55,7 @@ def parse_list_query(args: Any) -> ClaimQuery:
     tag = check_query_text(errors, "tag", args.get("tag"))
     query = ClaimQuery(
         statuses=statuses,
-        tag=tag.lower() if tag else None,
+        tag=normalise_tag(tag) if tag else None,
         source=check_id(errors, "source", args.get("source")),
         assignee=check_id(errors, "assignee", args.get("assignee")),
         q=check_query_text(errors, "q", args.get("q")),

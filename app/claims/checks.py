@@ -11,7 +11,9 @@ from app.db import MAX_ID
 
 MAX_URL = 2048
 MAX_QUERY_TEXT = 200
-TAG = re.compile(r"^[a-z0-9][a-z0-9 ._+-]{0,39}$")
+TAG = re.compile(r"^[a-z0-9][a-z0-9._+-]{0,39}$")
+# What separates the words of a tag: "Open Weights", "open_weights" and "open-weights" are one.
+TAG_SEPARATORS = re.compile(r"[\s_-]+")
 MAX_TAGS = 20
 # Characters that never belong in a one-line text field (control characters other than tab).
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -115,8 +117,13 @@ def check_text(
     return text
 
 
+def normalise_tag(raw: str) -> str:
+    """A tag in its one spelling: lower case, words joined by single hyphens."""
+    return TAG_SEPARATORS.sub("-", raw.strip().lower()).strip("-")
+
+
 def check_tags(errors: FieldErrors, values: Iterable[str] | str | None) -> list[str]:
-    """Lower-cased, de-duplicated, sorted tags; a string is split on commas."""
+    """Normalised (`normalise_tag`), de-duplicated, sorted tags; a string is split on commas."""
     if values is None:
         return []
     if isinstance(values, str):
@@ -126,13 +133,13 @@ def check_tags(errors: FieldErrors, values: Iterable[str] | str | None) -> list[
         if not isinstance(raw, str):
             errors.add("tags", "must be a list of text labels")
             continue
-        tag = " ".join(raw.strip().lower().split())
+        tag = normalise_tag(raw)
         if not tag:
             continue
         if not TAG.match(tag):
             errors.add(
                 "tags",
-                f"{tag[:50]!r} is not a tag: up to 40 lowercase letters, digits, spaces or ._+-",
+                f"{tag[:50]!r} is not a tag: up to 40 letters, digits, hyphens or ._+",
             )
             continue
         tags.add(tag)

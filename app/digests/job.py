@@ -19,6 +19,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.claims.policy import policy_of
 from app.digests import outbox
 from app.mail.content import DigestContent, SectionCache, build_digests, readers_of
 from app.mail.mime import UnsendableMessage
@@ -125,6 +126,8 @@ def _send_batch(
 ) -> bool:
     """Send one claimed batch; False when the server could not be reached."""
     skip_empty = bool(app.config.get("DIGEST_SKIP_EMPTY", True))
+    policy = policy_of(session)
+    started = time.monotonic()
     mail = MailSettings.from_config(app.config)
     sender = parseaddr(mail.mail_from)[1]
     contents = build_digests(session, readers_of(session, list(claimed)), cache)
@@ -140,7 +143,10 @@ def _send_batch(
             session.commit()
             continue
         try:
-            rendered = render_digest(content, mail)
+            # Dated when it is sent (not when its period began), and "closes in 3 days" as
+            # of then.
+            sent_at = now + timedelta(seconds=time.monotonic() - started)
+            rendered = render_digest(content, mail, sent_at, policy)
         except UnsendableMessage as exc:
             # No attempt can succeed: fail the row now, with the reason, and go on.
             outbox.mark_failed(session, delivery_id, owner, str(exc))

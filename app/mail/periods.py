@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.models.enums import DigestFrequency
+from app.present.dates import format_date
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,15 @@ def next_period_start(frequency: str, timezone: str, hour: int, now: datetime) -
     zone = zone_of(timezone)
     day = date.fromisoformat(latest.key[1:]) + _step(frequency)
     return local_instant(day, hour, zone)
+
+
+def describe_period(key: str) -> str:
+    """A period key as people read it: "D2026-12-07" is "7 Dec 2026", "W2026-12-07" is
+    "week of 7 Dec 2026" (other keys, such as a preview's, as they are)."""
+    try:
+        day = date.fromisoformat(key[1:])
+    except ValueError:
+        return key
+    if key.startswith("W"):
+        return f"week of {format_date(day)}"
+    return format_date(day) if key.startswith("D") else key

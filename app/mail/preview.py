@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.accounts.unsubscribe import mark_of
+from app.claims.policy import policy_of
 from app.mail.content import Reader, build_digests
 from app.mail.mime import UnsendableMessage
 from app.mail.periods import latest_due_period
@@ -40,7 +41,7 @@ def preview_digest(
     )
     (content,) = build_digests(session, [reader])
     try:
-        return render_digest(content, mail)
+        return render_digest(content, mail, now, policy_of(session))
     except UnsendableMessage as exc:
         # What the reader needs to know instead: why no digest will reach them.
         subject = "No digest can be sent to you"

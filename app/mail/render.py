@@ -14,7 +14,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.accounts.unsubscribe import unsubscribe_url
+from app.claims.policy import DEFAULT_POLICY, DeskPolicy
 from app.mail.content import DigestContent, Section
+from app.mail.lines import lines
 from app.mail.mime import (
     address,
     compose,
@@ -22,7 +24,7 @@ from app.mail.mime import (
     reformat_address,
     wire_address,
 )
-from app.mail.periods import zone_of
+from app.present.dates import format_instant, zone_named
 
 TEMPLATES = Path(__file__).parent / "templates"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -71,7 +73,8 @@ def _environment() -> Environment:
 
 
 def _local_time(value: datetime, zone_name: str) -> str:
-    return value.astimezone(zone_of(zone_name)).strftime("%a %d %b %Y %H:%M %Z")
+    """The one date format of `app.present`, in the reader's zone."""
+    return format_instant(value, zone_named(zone_name))
 
 
 def subject_of(content: DigestContent) -> str:
@@ -109,33 +112,61 @@ def _fragment(env: Environment, name: str, context: dict[str, object]) -> Fragme
 
 @lru_cache(maxsize=64)
 def _shared_sections(
-    overdue: Section, closing: Section, resolved: Section, timezone: str, claim_url: str
+    overdue: Section,
+    closing: Section,
+    resolved: Section,
+    timezone: str,
+    claim_url: str,
+    minute: datetime,
+    policy: DeskPolicy,
 ) -> Fragment:
-    """The sections every reader of a range shares: rendered and encoded once per range and
-    zone (they are most of a digest's bytes; readers differ only in the head and tail)."""
+    """The sections every reader of a range shares: rendered and encoded once per range, zone
+    and minute of sending (they are most of a digest's bytes; readers differ only in the head
+    and tail; "closes in 3 days" is said as of the minute the digest is sent)."""
+    zone = zone_named(timezone)
     context: dict[str, object] = {
         "overdue": overdue,
         "closing": closing,
         "resolved": resolved,
+        "rows": {
+            "overdue": lines(overdue, zone, minute, policy),
+            "closing": lines(closing, zone, minute, policy),
+            "resolved": lines(resolved, zone, minute, policy),
+        },
         "tz": timezone,
         "claim_url": claim_url,
     }
     return _fragment(_environment(), "shared", context)
 
 
-def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
-    """The `multipart/alternative` message for one digest, with its stored Message-ID;
+def render_digest(
+    content: DigestContent,
+    mail: MailSettings,
+    sent_at: datetime,
+    policy: DeskPolicy = DEFAULT_POLICY,
+) -> RenderedDigest:
+    """The `multipart/alternative` message for one digest, with its stored Message-ID, dated
+    `sent_at` (the moment it is sent) and saying how soon each deadline is as of then;
     UnsendableMessage when it cannot be sent at all."""
     recipient = wire_address(content.email)
     unsubscribe = unsubscribe_url(
         mail.public_url, mail.secret_key, content.user_id, content.reader.unsubscribe_mark
     )
     claim_url = f"{mail.public_url}/claims/"
+    minute = sent_at.replace(second=0, microsecond=0)
     shared = _shared_sections(
-        content.overdue, content.closing, content.resolved, content.timezone, claim_url
+        content.overdue,
+        content.closing,
+        content.resolved,
+        content.timezone,
+        claim_url,
+        minute,
+        policy,
     )
+    zone = zone_named(content.timezone)
     context: dict[str, object] = {
         "d": content,
+        "assigned": lines(content.assigned, zone, minute, policy),
         "claim_url": claim_url,
         "settings_url": f"{mail.public_url}/settings",
         "unsubscribe_url": unsubscribe,
@@ -148,7 +179,7 @@ def render_digest(content: DigestContent, mail: MailSettings) -> RenderedDigest:
         ("Subject", subject),
         ("From", reformat_address(mail.mail_from)),
         ("To", address(display_name(content.name), recipient)),
-        ("Date", format_datetime(content.until)),
+        ("Date", format_datetime(sent_at)),
         ("Message-ID", content.message_id),
         ("List-Unsubscribe", f"<{unsubscribe}>"),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),

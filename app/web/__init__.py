@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, url_for
+from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.config import Settings
@@ -65,11 +66,14 @@ def init_web(app: Flask, settings: Settings) -> None:
     csrf.exempt(unsubscribe.bp)  # the signed token is the proof (RFC 8058)
 
 
-# Serves the one stylesheet from app/web/static at /assets (no CDN, no inline styles).
+# Serves the stylesheet, the favicon and the small scripts from app/web/static at /assets (no
+# CDN, no inline styles or scripts).
 home = Blueprint("home", __name__, static_folder="static", static_url_path="/assets")
 
 
 @home.get("/")
-def index() -> Response:
-    """The claim list is the home page."""
-    return redirect(url_for("claims.index"))
+def index() -> Response | str:
+    """What Claimwatch is and a way to sign in; the claim list once signed in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("claims.index"))
+    return render_template("landing.html")

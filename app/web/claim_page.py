@@ -1,4 +1,5 @@
-"""The claim page: the claim, its evidence, its timeline and a form for each action."""
+"""The claim page (the claim, its evidence, its timeline with the comment box) and the page of
+each action on it (one form each: add evidence, extend, resolve, reopen, assign)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from sqlalchemy.orm import selectinload
 
 from app.claims.errors import NotFound
 from app.claims.reads import EventRow, read_events
-from app.clock import utcnow
 from app.models import Claim, EventKind, Evidence, Role, User
 from app.unit_of_work import get_session
 from app.web.forms.claims import (
@@ -24,13 +24,13 @@ from app.web.forms.claims import (
     WithdrawEvidenceForm,
 )
 
-ACTION_FORMS: dict[str, type[FlaskForm]] = {
-    "evidence": EvidenceForm,
-    "resolve": ResolveForm,
-    "extend": ExtendForm,
-    "reopen": ReopenForm,
-    "assign": AssignForm,
-    "comment": CommentForm,
+# Each action's form, its page title and the button that sends it.
+ACTIONS: dict[str, tuple[type[FlaskForm], str, str]] = {
+    "evidence": (EvidenceForm, "Add evidence", "Add evidence"),
+    "extend": (ExtendForm, "Extend the window", "Extend the window"),
+    "resolve": (ResolveForm, "Resolve the claim", "Resolve"),
+    "reopen": (ReopenForm, "Reopen the claim", "Reopen"),
+    "assign": (AssignForm, "Assign the claim", "Save the assignment"),
 }
 
 
@@ -41,6 +41,7 @@ def load_claim(claim_id: int) -> Claim:
             select(Claim)
             .options(
                 selectinload(Claim.evidence).selectinload(Evidence.added_by),
+                selectinload(Claim.evidence).selectinload(Evidence.withdrawn_by),
                 selectinload(Claim.assignee),
             )
             .where(Claim.id == claim_id)
@@ -77,34 +78,64 @@ def assign_choices() -> list[tuple[str, str]]:
 
 def render_claim_page(
     claim_id: int,
-    bound: dict[str, Any] | None = None,
+    comment: CommentForm | None = None,
+    withdraw: dict[int, WithdrawEvidenceForm] | None = None,
     problems: dict[str, str] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    """The page, with `bound` forms (a failed action, values kept) in place of fresh ones."""
+    """The page, with a refused comment or withdrawal (values kept) in place of a fresh form."""
     session = get_session()
     session.expire_all()  # a refused action may have left half-applied state in memory
     claim = load_claim(claim_id)
     events = read_events(session.connection(), claim_id)
-    bound = bound or {}
-    forms: dict[str, Any] = {}
-    for name, form_class in ACTION_FORMS.items():
-        forms[name] = bound[name] if name in bound else form_class(formdata=None)
-    forms["assign"].assignee.choices = assign_choices()
-    if "assign" not in bound:
-        forms["assign"].assignee.data = str(claim.assignee_id or "")
-    withdraw = bound.get("withdraw", {})
     return (
         render_template(
             "claims/show.html",
             claim=claim,
             events=events,
             people=assignees_named(events),
-            forms=forms,
+            comment_form=comment or CommentForm(formdata=None),
             withdraw_form=WithdrawEvidenceForm(formdata=None),
-            withdraw_bound=withdraw,
+            withdraw_bound=withdraw or {},
             problems=problems or {},
-            now=utcnow(),
+        ),
+        status,
+    )
+
+
+def action_form(name: str, claim: Claim, formdata: Any = None) -> FlaskForm:
+    """A fresh form of action `name` (or one bound to the request when `formdata` is not None)."""
+    form_class = ACTIONS[name][0]
+    form = form_class() if formdata is not None else form_class(formdata=None)
+    if isinstance(form, AssignForm):
+        form.assignee.choices = assign_choices()
+        if formdata is None:
+            form.assignee.data = str(claim.assignee_id or "")
+    return form
+
+
+def render_action_page(
+    claim_id: int,
+    name: str,
+    form: FlaskForm | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """The page of one action: what the claim is and where it stands, and the action's form."""
+    session = get_session()
+    session.expire_all()
+    claim = load_claim(claim_id)
+    _, title, button = ACTIONS[name]
+    return (
+        render_template(
+            "claims/action.html",
+            claim=claim,
+            action=name,
+            title=title,
+            button=button,
+            form=form or action_form(name, claim),
+            problem=problem,
+            has_evidence=any(not item.withdrawn for item in claim.evidence),
         ),
         status,
     )

@@ -2,76 +2,45 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, url_for
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from app.claims import ValidationError, VersionConflict, create_claim, edit_claim
-from app.claims.checks import check_id, check_query_text
-from app.claims.cursor import decode_cursor
-from app.claims.errors import FieldErrors
-from app.claims.reads import ATTENTION, ClaimQuery, ClaimSummary, claim_page, groups_of
+from app.claims.reads import ClaimSummary, claim_page
 from app.claims.stats import status_counts
 from app.clock import utcnow
-from app.models import Claim, ClaimStatus, Source
+from app.models import Claim, Source
 from app.unit_of_work import get_session, read_connection
 from app.web.auth import actor, reviewer_required
 from app.web.blueprints import web_blueprint
+from app.web.claim_list import SORT_CHOICES, read_list_args
 from app.web.claim_page import load_claim, render_claim_page
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
-from app.web.timefmt import form_instant, viewer_zone
+from app.web.timefmt import form_instant
 
 bp = web_blueprint("claims", __name__, url_prefix="/claims")
-PAGE_SIZE = 50
-STATUSES = {s.value for s in ClaimStatus}
-
-
-def list_query() -> ClaimQuery:
-    """The list's filters from the query string. A link is not a form: what cannot be read
-    (an unknown status, a stale cursor) is left out rather than refused."""
-    args = request.args
-    ignored = FieldErrors()
-    cursor = None
-    if args.get("cursor"):
-        try:
-            cursor = decode_cursor(args["cursor"], ATTENTION, groups_of(ATTENTION))
-        except ValidationError:
-            cursor = None
-    tag = check_query_text(ignored, "tag", args.get("tag"))
-    source = None
-    if args.get("source"):
-        # A source that cannot exist (a typo, an id past 32 bits) lists nothing.
-        source = check_id(ignored, "source", args["source"]) or 0
-    return ClaimQuery(
-        statuses=tuple(sorted(set(args.getlist("status")) & STATUSES)),
-        tag=tag.lower() if tag else None,
-        source=source,
-        assignee=current_user.id if args.get("mine") else None,
-        q=check_query_text(ignored, "q", args.get("q")),
-        sort=ATTENTION,
-        limit=PAGE_SIZE,
-        cursor=cursor,
-    )
 
 
 @bp.get("")
 @login_required
 def index() -> str:
-    """Every claim, overdue first (longest overdue first), with counts per status."""
-    query = list_query()
+    """Claims most overdue first (or closing soonest, or newest), filtered, with counts per
+    status; the status tabs keep the other filters and the order."""
+    view = read_list_args()
     connection = read_connection()
-    page = claim_page(connection, query, ClaimSummary)
-    source = get_session().get(Source, query.source) if query.source else None
+    page = claim_page(connection, view.query, ClaimSummary)
+    source = get_session().get(Source, view.query.source) if view.query.source else None
     return render_template(
         "claims/index.html",
         page=page,
         next_cursor=page.next.encode() if page.next else None,
-        filters=query,
-        source=source.name if source else None,
+        filters=view.query,
+        view=view,
+        sorts=SORT_CHOICES,
+        source=source,
         counts=status_counts(connection),
-        now=utcnow(),
-        zone=viewer_zone(),
     )
 
 

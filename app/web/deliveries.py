@@ -9,6 +9,7 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.mail.periods import describe_period
 from app.models import DigestDelivery, User
 from app.unit_of_work import get_session
 from app.web.auth import admin_required
@@ -31,6 +32,10 @@ class DeliveryRow:
     sent_at: datetime | None
     last_error: str | None
     message_id: str
+
+    @property
+    def period_label(self) -> str:
+        return describe_period(self.period)
 
 
 def recent_deliveries(session: Session, limit: int = 50) -> list[DeliveryRow]:

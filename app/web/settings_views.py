@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -28,6 +28,9 @@ from app.web.forms.settings import PasswordForm, PreferencesForm, TokenForm
 from app.web.formtools import show_errors
 
 bp = web_blueprint("settings", __name__, url_prefix="/settings")
+# A new token or feed key waits here, in the signed session, for the one page that shows it:
+# the form's POST redirects (a reload cannot mint another), and the page takes it out.
+NEW_SECRET = "settings_new_secret"  # noqa: S105 (a session key, not a secret)
 Result = str | Response | tuple[str, int]
 REVOCATION_REASONS = {
     TokenRevocation.BY_OWNER: "by you",
@@ -69,6 +72,13 @@ def render_settings(status: int = 200, **bound: Any) -> tuple[str, int]:
     tokens = get_session().scalars(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     )
+    shown = session.pop(NEW_SECRET, None) or {}
+    new_token = None
+    if shown.get("kind") == "token":
+        row = get_session().get(ApiToken, shown.get("id"))
+        if row is not None and row.user_id == user.id:
+            new_token = {"row": row, "secret": shown.get("secret", "")}
+    new_feed_key = shown.get("secret") if shown.get("kind") == "feed_key" else None
     forms: dict[str, FlaskForm] = {
         "prefs": prefs,
         "password": bound.get("password") or PasswordForm(formdata=None),
@@ -80,8 +90,8 @@ def render_settings(status: int = 200, **bound: Any) -> tuple[str, int]:
             "settings.html",
             forms=forms,
             tokens=list(tokens),
-            new_token=bound.get("new_token"),
-            new_feed_key=bound.get("new_feed_key"),
+            new_token=new_token,
+            new_feed_key=new_feed_key,
             has_feed_key=user.feed_key_hash is not None,
             revocation_reasons=REVOCATION_REASONS,
             preview=preview_digest(
@@ -159,8 +169,10 @@ def new_token() -> Result:
     except ValidationError as exc:
         show_errors(form, exc)
         return render_settings(422, token=form)
-    # Rendered, not redirected: the token text is never stored, so this is the only showing.
-    return render_settings(201, new_token={"row": token, "secret": secret})
+    get_session().flush()
+    session[NEW_SECRET] = {"kind": "token", "id": token.id, "secret": secret}
+    flash(f"Token “{token.name}” created.", "success")
+    return redirect(url_for("settings.index", _anchor="tokens"))
 
 
 @bp.post("/tokens/<id:token_id>/revoke")
@@ -177,8 +189,7 @@ def revoke(token_id: int) -> Response:
 
 @bp.post("/feed-key")
 @login_required
-def feed_key() -> tuple[str, int]:
+def feed_key() -> Response:
     """A new feed key, shown once; feed readers with the old one stop receiving the feed."""
-    key = regenerate_feed_key(actor())
-    # Rendered, not redirected: only the key's hash is kept, so this is the only showing.
-    return render_settings(201, new_feed_key=key)
+    session[NEW_SECRET] = {"kind": "feed_key", "secret": regenerate_feed_key(actor())}
+    return redirect(url_for("settings.index", _anchor="feed"))

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from app.claims.closing import is_date_deadline
 from app.claims.reads import claim_tags, utc
 from app.models import ClaimStatus
-from app.web.timefmt import days_since, iso_utc, localtime
+from app.present.deadlines import window_text
+from app.web.forms.claims import OUTCOME_EFFECTS, OUTCOMES
+from app.web.timefmt import deadline_of, iso_utc, localtime, viewer_zone
 
 STATUS_LABELS = {
     ClaimStatus.PENDING.value: "Pending",
@@ -27,6 +30,40 @@ STATUS_LABELS = {
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+def window_end_text(value: datetime | None) -> str:
+    """A window end kept in an event ("end of 26 Dec 2026", or a time in the viewer's zone)."""
+    return window_text(value, viewer_zone())[1] if value is not None else "—"
+
+
+def known_text(value: datetime | None, style: str = "datetime") -> str:
+    """When the truth became known. A known_at given as a bare date is stored as the end of
+    that day, like a deadline, and reads as that date: "25 Nov 2026"; a time reads as a time."""
+    if value is None:
+        return "—"
+    zone = viewer_zone()
+    if is_date_deadline(value):
+        return window_text(value, zone)[0]
+    return localtime(value, style, zone)
+
+
+def change_value(value: Any, name: str) -> str:
+    """One side of an edit as the timeline shows it: dates and times in the one format."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if name == "claimed_on" and isinstance(value, str):
+        try:
+            return localtime(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if name in {"window_start", "window_end"} and isinstance(value, str):
+        instant = parse_instant(value)
+        if instant is not None:
+            return window_end_text(instant) if name == "window_end" else localtime(instant)
+    return str(value)
 
 
 def parse_instant(value: str | None) -> datetime | None:
@@ -82,7 +119,10 @@ def init_templating(app: Flask) -> None:
         localtime=localtime,
         iso_utc=iso_utc,
         status_label=status_label,
-        days_since=days_since,
+        deadline=deadline_of,
+        window_end=window_end_text,
+        change_value=change_value,
+        known=known_text,
         reject_cursor=reject_cursor,
         parse_instant=parse_instant,
         aware=utc,
@@ -90,7 +130,9 @@ def init_templating(app: Flask) -> None:
     )
 
     app.extensions[LINKS] = {}
-    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS)
+    app.jinja_env.globals.update(
+        STATUS_LABELS=STATUS_LABELS, OUTCOMES=OUTCOMES, OUTCOME_EFFECTS=OUTCOME_EFFECTS
+    )
 
     @app.context_processor
     def links() -> dict[str, Any]:

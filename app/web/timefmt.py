@@ -1,14 +1,20 @@
-"""Times shown in, and read from, the viewer's own time zone."""
+"""Times shown in, and read from, the viewer's own time zone; deadlines as the viewer reads
+them. The words and the format are `app.present`; this module only knows who is looking, and
+when (one `now` and one desk policy per request)."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, tzinfo
 
 from flask import g, has_request_context
 from flask_login import current_user
 
+from app.claims.policy import DeskPolicy, policy_of
+from app.clock import utcnow
+from app.present.dates import format_date, format_instant, zone_named
+from app.present.deadlines import Deadline, deadline
+from app.unit_of_work import read_connection
 from app.wire import rfc3339
 
 # What <input type="datetime-local"> sends, and the same with a space.
@@ -20,37 +26,50 @@ def viewer_zone() -> tzinfo:
     if has_request_context() and "viewer_zone" in g:
         return g.viewer_zone  # looked up once per request, not once per time shown
     name = getattr(current_user, "timezone", None) if current_user else None
-    try:
-        zone: tzinfo = ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
+    zone = zone_named(name)
     if has_request_context():
         g.viewer_zone = zone
     return zone
 
 
-# English month names whatever the process's locale (strftime's %b follows LC_TIME).
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+def request_now() -> datetime:
+    """The moment this request reads the clock, once: every deadline on a page agrees."""
+    if not has_request_context():
+        return utcnow()
+    if "request_now" not in g:
+        g.request_now = utcnow()
+    return g.request_now
 
 
-def localtime(value: datetime | None, style: str = "datetime", zone: tzinfo | None = None) -> str:
-    """`value` in the viewer's zone (or `zone`): "12 Dec 2026, 01:00 CET", or only the date."""
+def desk_policy() -> DeskPolicy:
+    """The desk's policy (the overdue grace), read once per request."""
+    if "desk_policy" not in g:
+        g.desk_policy = policy_of(read_connection())
+    return g.desk_policy
+
+
+def deadline_of(window_end: datetime, status: str) -> Deadline:
+    """A claim's window end as this viewer reads it now."""
+    return deadline(window_end, request_now(), viewer_zone(), status, desk_policy())
+
+
+def localtime(
+    value: datetime | date | None, style: str = "datetime", zone: tzinfo | None = None
+) -> str:
+    """`value` in the viewer's zone (or `zone`): "12 Dec 2026, 01:00 CET", or only the date;
+    a calendar date as "12 Dec 2026"."""
     if value is None:
         return ""
-    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value
-    try:
-        local = utc.astimezone(zone or viewer_zone())
-    except OverflowError:  # only an instant stored before instants were range-checked
-        local = utc.astimezone(UTC)
-    date = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
-    if style == "date":
-        return date
-    return f"{date}, {local.hour:02d}:{local.minute:02d} {local.tzname()}"
+    if not isinstance(value, datetime):
+        return format_date(value)
+    return format_instant(value, zone or viewer_zone(), with_time=style != "date")
 
 
-def iso_utc(value: datetime | None) -> str:
-    """RFC 3339 UTC, for <time datetime=...>."""
-    return rfc3339(value) if value else ""
+def iso_utc(value: datetime | date | None) -> str:
+    """RFC 3339 UTC (or an ISO date), for <time datetime=...>."""
+    if value is None:
+        return ""
+    return rfc3339(value) if isinstance(value, datetime) else value.isoformat()
 
 
 def form_instant(value: datetime | None) -> str:
@@ -74,9 +93,3 @@ def local_input_to_instant(raw: str | None) -> str:
         return text
     local = datetime.fromisoformat(text.replace(" ", "T")).replace(tzinfo=viewer_zone())
     return local.astimezone(UTC).isoformat()
-
-
-def days_since(later: datetime, earlier: datetime) -> int:
-    later = later.replace(tzinfo=UTC) if later.tzinfo is None else later
-    earlier = earlier.replace(tzinfo=UTC) if earlier.tzinfo is None else earlier
-    return max(0, (later - earlier).days)

@@ -21,13 +21,15 @@ def mint_in_settings(browser: Browser, password: str = PASSWORD) -> str:
     """A write token made on the settings page, as its owner would."""
     form = {"name": "script", "scope": "write", "current_password": password}
     response = browser.post("/settings/tokens", form)
-    assert response.status_code == 201, response.get_data(as_text=True)[:500]
-    return re.search(r'id="new-token">(cw_[^<]+)<', response.get_data(as_text=True)).group(1)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    page = browser.get("/settings").get_data(as_text=True)
+    return re.search(r'id="new-token">(cw_[^<]+)<', page).group(1)
 
 
 def feed_address(browser: Browser) -> str:
     """A feed key made on the settings page, as the path a feed reader would fetch."""
-    page = browser.post("/settings/feed-key").get_data(as_text=True)
+    assert browser.post("/settings/feed-key").status_code == 302
+    page = browser.get("/settings").get_data(as_text=True)
     return "/feeds/overdue.atom?key=" + re.search(r"overdue\.atom\?key=([\w-]+)", page).group(1)
 
 

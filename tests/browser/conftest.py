@@ -7,6 +7,8 @@ one headless Chromium serves the whole session, a page per test.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +28,12 @@ from tests.databases import backends, fresh_database
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# Screenshots go outside the repository (never committed): $CLAIMWATCH_SCREENSHOTS, or a
+# folder in the system's temporary directory.
+SCREENSHOTS = Path(
+    os.environ.get("CLAIMWATCH_SCREENSHOTS")
+    or Path(tempfile.gettempdir()) / "claimwatch-screenshots"
+)
 PASSWORD = "correct horse battery"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -111,7 +118,8 @@ def sign_in(page: object, served: Served, email: str) -> None:
 
 
 def screenshot(page: object, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
+    """A full-page screenshot saved as `name` in SCREENSHOTS (outside the repository)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -41,7 +41,10 @@ def test_a_form_with_errors_keeps_what_was_typed_and_explains_each_field(served,
     assert "is required" in page.locator("#statement-error").inner_text()
     assert "http or https" in page.locator("#first_seen_url-error").inner_text()
     assert "not/valid" in page.locator("#tags-error").inner_text()
-    assert "is required" in page.locator("#window_end-error").inner_text()
+    # Said in the form's words, not the API's ("or give expected_within, e.g. P3W").
+    assert (
+        page.locator("#window_end-error").inner_text() == "Pick how long, or the window's last day."
+    )
     assert page.get_by_label("Statement").get_attribute("aria-invalid") == "true"
 
 

@@ -42,11 +42,11 @@ def test_claim_goes_overdue_is_extended_and_resolved_with_a_full_timeline(served
     assert page.get_by_role("heading", level=1).inner_text() == STATEMENT
     assert page.locator(".claim-head .badge").inner_text().lower() == "pending"
 
-    evidence = page.locator("#add-evidence")
-    evidence.get_by_label("Link").fill("https://the-decoder.com/deepseek-v4-ascend")
-    evidence.get_by_label("Title").fill("DeepSeek V4 to run entirely on Huawei Ascend chips")
-    evidence.get_by_label("Stance").select_option("supports")
-    evidence.get_by_role("button", name="Add evidence").click()
+    page.get_by_role("link", name="Add evidence").click()
+    page.get_by_label("Link").fill("https://the-decoder.com/deepseek-v4-ascend")
+    page.get_by_label("Title").fill("DeepSeek V4 to run entirely on Huawei Ascend chips")
+    page.get_by_label("Stance").select_option("supports")
+    page.get_by_role("button", name="Add evidence").click()
     page.wait_for_url(f"{claim_url}#timeline")
     assert (
         "DeepSeek V4 to run entirely on Huawei Ascend chips"
@@ -71,28 +71,28 @@ def test_claim_goes_overdue_is_extended_and_resolved_with_a_full_timeline(served
         assert STATEMENT in most_overdue.inner_text()
         assert "6 days overdue" in most_overdue.inner_text()
         assert page.locator(".tile-overdue .n").inner_text() == "1"
-        screenshot(page, "dashboard.png")
+        screenshot(page, "journey-dashboard.png")
 
         page.goto(claim_url)
-        extend = page.locator("#extend")
-        extend.get_by_label("New window").select_option("P2W")
-        extend.get_by_label("Reason").fill("DeepSeek said the launch moved to next month")
-        extend.get_by_role("button", name="Extend").click()
+        page.get_by_role("link", name="Extend the window").click()
+        page.get_by_label("New window").select_option("P2W")
+        page.get_by_label("Reason").fill("DeepSeek said the launch moved to next month")
+        page.get_by_role("button", name="Extend the window").click()
         page.wait_for_url(f"{claim_url}#timeline")
         assert page.locator(".claim-head .badge").inner_text().lower() == "pending"
 
-        resolve = page.locator("#resolve")
-        resolve.get_by_label("Outcome").select_option("confirmed")
-        resolve.get_by_label("Note").fill(
+        page.get_by_role("link", name="Resolve").click()
+        page.get_by_label("Confirmed", exact=True).check()
+        page.get_by_label("Note").fill(
             "DeepSeek's launch post names Ascend for training and serving"
         )
-        resolve.get_by_role("button", name="Resolve").click()
+        page.get_by_role("button", name="Resolve").click()
         page.wait_for_url(f"{claim_url}#timeline")
         assert page.locator(".claim-head .badge").inner_text().lower() == "confirmed"
 
         events = page.locator(".timeline .event")
         texts = [events.nth(i).inner_text() for i in range(events.count())]
-        screenshot(page, "claim.png")
+        screenshot(page, "journey-claim.png")
 
     expected = [
         ("Rita Reviewer", "created the claim"),

@@ -95,3 +95,11 @@ def as_admin(browser: Browser, admin: User, session) -> Browser:
     session.commit()
     browser.sign_in(admin.email)
     return browser
+
+
+@pytest.fixture(scope="session")
+def static_css() -> str:
+    """The one stylesheet."""
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parents[2] / "app/web/static/claimwatch.css").read_text()

@@ -23,11 +23,15 @@ from tests.web.conftest import PASSWORD, Browser
 ACCESS: dict[str, str] = {
     "health.healthz": "public",
     "home.static": "public",
-    "home.index": "public",  # a redirect to the claim list
+    "home.index": "public",  # what Claimwatch is; signed in, a redirect to the claim list
     "auth.sign_in_view": "public",
     "auth.sign_out": "sign_out",
     "api.getOpenApi": "public",
     "api_docs.docs_view": "public",
+    "api_docs.swagger_css": "public",
+    "api_docs.swagger_js": "public",
+    "api_docs.swagger_init": "public",
+    "api_docs.docs_css": "public",
     "feeds.overdueFeed": "feed",
     "claims.index": "web_read",
     "claims.show": "web_read",
@@ -42,6 +46,7 @@ ACCESS: dict[str, str] = {
     "claim_actions.resolve": "web_write",
     "dashboard.index": "web_read",
     "sources.index": "web_read",
+    "sources.show": "web_read",
     "settings.index": "web_self",
     "settings.preferences": "web_self",
     "settings.password": "web_self",

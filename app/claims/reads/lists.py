@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from app.claims.closing import ClosingBounds, closing_sql
 from app.claims.cursor import Cursor
 from app.claims.reads.rows import ClaimRow, ClaimSummary, select_claims, utc
 from app.claims.search import matches_search, search_text
@@ -64,6 +65,8 @@ class ClaimQuery:
     q: str | None = None
     window_end_before: datetime | None = None
     window_end_after: datetime | None = None
+    # Open claims closing within N days for one viewer at one moment (`app.claims.closing`).
+    closing: ClosingBounds | None = None
     sort: str = "window_end"
     limit: int = 50
     cursor: Cursor | None = None
@@ -89,6 +92,7 @@ class _Shape:
     q: bool
     before: bool
     after: bool
+    closing: bool
     cursor: bool
     column: str
     descending: bool
@@ -134,6 +138,8 @@ def _statement(shape: _Shape) -> Select[Any]:
             query = query.where(claims.c.window_end <= bindparam("before", type_=column.type))
         if shape.after:
             query = query.where(claims.c.window_end > bindparam("after", type_=column.type))
+        if shape.closing:
+            query = query.where(closing_sql(claims.c.window_end, claims.c.status))
         if shape.cursor:
             key = tuple_(column, claims.c.id)
             bound = tuple_(
@@ -158,6 +164,8 @@ def _parameters(query: ClaimQuery, cursor: Cursor | None) -> dict[str, Any]:
         "before": query.window_end_before,
         "after": query.window_end_after,
     }
+    if query.closing is not None:
+        values.update(query.closing.parameters())
     if cursor is not None:
         values["cursor_value"], values["cursor_id"] = cursor.value, cursor.id
     return {name: value for name, value in values.items() if value is not None}
@@ -200,6 +208,7 @@ def _shape(
         q=query.q is not None,
         before=query.window_end_before is not None,
         after=query.window_end_after is not None,
+        closing=query.closing is not None,
         cursor=query.cursor is not None if cursor is None else cursor,
         column=column,
         descending=descending,

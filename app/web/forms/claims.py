@@ -7,6 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -19,12 +20,22 @@ OUTCOMES = [
     ("confirmed", "Confirmed"),
     ("partly_confirmed", "Partly confirmed"),
     ("refuted", "Refuted"),
-    ("retracted", "Retracted by the claimant or source"),
-    ("void", "Void (cannot be settled)"),
+    ("retracted", "Retracted"),
+    ("void", "Void"),
 ]
+# What each outcome does, said on the resolve form before anyone picks one.
+OUTCOME_EFFECTS = {
+    "confirmed": "It happened as claimed. Needs evidence that is not withdrawn.",
+    "partly_confirmed": "Some of it happened. Counts as half confirmed in the source's record; "
+    "needs evidence.",
+    "refuted": "It did not happen, or the evidence shows it false. Needs evidence.",
+    "retracted": "The claimant or the source took it back. Left out of the source's "
+    "confirmed share.",
+    "void": "It cannot be settled (the question went away). Left out of the confirmed share.",
+}
 STANCES = [("supports", "Supports"), ("refutes", "Refutes"), ("context", "Context")]
 WITHIN = [
-    ("", "— or pick a date below —"),
+    ("", "— or pick the last day below —"),
     ("P1W", "1 week"),
     ("P2W", "2 weeks"),
     ("P3W", "3 weeks"),
@@ -95,14 +106,15 @@ class WithdrawEvidenceForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    outcome = SelectField("Outcome", choices=options(OUTCOMES))
+    # No default: a reviewer picks the outcome, nothing is chosen for them.
+    outcome = RadioField("Outcome", choices=options(OUTCOMES), validate_choice=False)
     note = TextAreaField("Note")
     known_at = StringField("Known since")
 
 
 class ExtendForm(FlaskForm):
     expected_within = SelectField("New window", choices=options(WITHIN), default="")
-    window_end = StringField("or a new closing date")
+    window_end = StringField("Or the new last day")
     reason = StringField("Reason")
 
 
