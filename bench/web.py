@@ -46,7 +46,7 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cw_bench_web"
 WEB_PORT, BARE_PORT = 8611, 8612
 GUNICORN = ["-c", str(ROOT / "bench" / "gunicorn_bench.py")]
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 RESOLVED = "('confirmed', 'partly_confirmed', 'refuted', 'retracted', 'void')"
 # Sign-in and wrk send the same User-Agent, as one browser does: Flask-Login's session
 # protection marks a session whose client changed as not fresh, which rewrites the cookie.

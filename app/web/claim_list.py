@@ -15,8 +15,9 @@ from app.claims.checks import check_id, check_query_text, normalise_tag
 from app.claims.closing import SOON_DAYS, ClosingBounds
 from app.claims.cursor import decode_cursor
 from app.claims.errors import FieldErrors, ValidationError
-from app.claims.reads import ATTENTION, ClaimQuery, groups_of
+from app.claims.reads import ATTENTION, ClaimQuery, ClaimSummary, groups_of
 from app.models import ClaimStatus
+from app.present.deadlines import Deadline, deadline
 from app.web.timefmt import desk_policy, request_now, viewer_zone
 
 PAGE_SIZE = 50
@@ -101,3 +102,10 @@ def read_list_args() -> ListView:
     if closing_days:
         kept["closing"] = str(closing_days)
     return ListView(query, sort, closing_days, kept)
+
+
+def list_lines(rows: list[ClaimSummary]) -> list[tuple[ClaimSummary, Deadline]]:
+    """Each line of a list with its deadline as this viewer reads it now (the clock, the zone
+    and the desk's policy looked up once for the page)."""
+    now, zone, policy = request_now(), viewer_zone(), desk_policy()
+    return [(row, deadline(row.window_end, now, zone, row.status, policy)) for row in rows]

@@ -14,7 +14,7 @@ from app.models import Claim, Source
 from app.unit_of_work import get_session, read_connection
 from app.web.auth import actor, reviewer_required
 from app.web.blueprints import web_blueprint
-from app.web.claim_list import SORT_CHOICES, read_list_args
+from app.web.claim_list import SORT_CHOICES, list_lines, read_list_args
 from app.web.claim_page import load_claim, render_claim_page
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
@@ -35,6 +35,7 @@ def index() -> str:
     return render_template(
         "claims/index.html",
         page=page,
+        lines=list_lines(page.rows),
         next_cursor=page.next.encode() if page.next else None,
         filters=view.query,
         view=view,

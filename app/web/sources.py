@@ -13,6 +13,7 @@ from app.claims.track_record import track_record, track_records
 from app.models import Source
 from app.unit_of_work import get_session, read_connection
 from app.web.blueprints import web_blueprint
+from app.web.claim_list import list_lines
 from app.web.timefmt import request_now
 
 bp = web_blueprint("sources", __name__, url_prefix="/sources")
@@ -51,5 +52,6 @@ def show(source_id: int) -> str:
         source=source,
         record=track_record(session, source_id, request_now()),
         claims=page.rows,
+        lines=list_lines(page.rows),
         more=page.next is not None,
     )
