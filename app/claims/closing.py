@@ -58,11 +58,30 @@ def deadline_day(window_end: datetime, zone: tzinfo) -> date:
     return in_zone(end, zone).date()
 
 
+@dataclass(frozen=True)
+class DeadlineClock:
+    """`now` as one viewer's calendar sees it: today in UTC (for date deadlines) and in the
+    viewer's zone (for timed ones), worked out once for a page of deadlines."""
+
+    zone: tzinfo
+    today_utc: date
+    today_local: date
+
+    @classmethod
+    def at(cls, now: datetime, zone: tzinfo) -> DeadlineClock:
+        moment = aware(now)
+        return cls(zone, moment.date(), in_zone(moment, zone).date())
+
+    def days_left(self, window_end: datetime) -> int:
+        """Calendar days from today to the deadline day (0: today; negative: past)."""
+        end = aware(window_end)
+        today = self.today_utc if is_date_deadline(end) else self.today_local
+        return (deadline_day(end, self.zone) - today).days
+
+
 def days_left(window_end: datetime, now: datetime, zone: tzinfo) -> int:
     """Calendar days from today to the deadline day (0: today; negative: past)."""
-    end = aware(window_end)
-    today = in_zone(aware(now), UTC if is_date_deadline(end) else zone).date()
-    return (deadline_day(end, zone) - today).days
+    return DeadlineClock.at(now, zone).days_left(window_end)
 
 
 def closes_within(
@@ -74,11 +93,14 @@ def closes_within(
     days: int = SOON_DAYS,
 ) -> bool:
     """Pending, not overdue at `now`, and the deadline day at most `days` days away."""
-    return (
-        status == ClaimStatus.PENDING
-        and not is_overdue(status, aware(window_end), aware(now), policy)
-        and days_left(window_end, now, zone) <= days
-    )
+    overdue = is_overdue(status, aware(window_end), aware(now), policy)
+    return closing_soon(status, overdue, days_left(window_end, now, zone), days)
+
+
+def closing_soon(status: str, overdue: bool, left: int, days: int = SOON_DAYS) -> bool:
+    """`closes_within` on what is already known of a claim: whether it is overdue and the
+    days left to its deadline day."""
+    return status == ClaimStatus.PENDING and not overdue and left <= days
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from app.claims.closing import SOON_DAYS, aware, closes_within, days_left, is_date_deadline
+from app.claims.closing import DeadlineClock, aware, closing_soon, is_date_deadline
 from app.claims.overdue import is_overdue
 from app.claims.policy import DeskPolicy
 from app.models import OPEN_STATUSES
@@ -110,12 +110,18 @@ def _behind(elapsed: timedelta, overdue: bool) -> tuple[str, str]:
 
 
 def deadline(
-    window_end: datetime, now: datetime, zone: tzinfo, status: str, policy: DeskPolicy
+    window_end: datetime,
+    now: datetime,
+    zone: tzinfo,
+    status: str,
+    policy: DeskPolicy,
+    clock: DeadlineClock | None = None,
 ) -> Deadline:
-    """`window_end` of a claim in `status` as `zone`'s viewer reads it at `now`."""
+    """`window_end` of a claim in `status` as `zone`'s viewer reads it at `now` (`clock`:
+    the same `now` and `zone`, worked out once for a page of deadlines)."""
     end, now = aware(window_end), aware(now)
     day_text, when = window_text(end, zone)
-    left = days_left(end, now, zone)
+    left = (clock or DeadlineClock.at(now, zone)).days_left(end)
     passed = end <= now
     overdue = is_overdue(status, end, now, policy)
     if passed or overdue:
@@ -131,7 +137,7 @@ def deadline(
         days_left=left,
         passed=passed,
         overdue=overdue,
-        soon=closes_within(status, end, now, policy, zone, SOON_DAYS),
+        soon=closing_soon(status, overdue, left),
         relative=relative if status in OPEN else "",
         distance=distance,
     )

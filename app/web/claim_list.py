@@ -7,17 +7,19 @@ out rather than refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import request
 from flask_login import current_user
 
 from app.claims.checks import check_id, check_query_text, normalise_tag
-from app.claims.closing import SOON_DAYS, ClosingBounds
+from app.claims.closing import SOON_DAYS, ClosingBounds, DeadlineClock
 from app.claims.cursor import decode_cursor
 from app.claims.errors import FieldErrors, ValidationError
 from app.claims.reads import ATTENTION, ClaimQuery, ClaimSummary, groups_of
 from app.models import ClaimStatus
 from app.present.deadlines import Deadline, deadline
+from app.web.templating import link
 from app.web.timefmt import desk_policy, request_now, viewer_zone
 
 PAGE_SIZE = 50
@@ -47,7 +49,9 @@ class ListView:
         values = dict(self.kept)
         if status:
             values["status"] = status
-        return url_for("claims.index", **values)
+        # The list's own path (its link, remembered per app) and the query: eight tabs a page.
+        base = link("claims.index")
+        return f"{base}?{urlencode(values)}" if values else base
 
     @property
     def filtered(self) -> bool:
@@ -108,4 +112,5 @@ def list_lines(rows: list[ClaimSummary]) -> list[tuple[ClaimSummary, Deadline]]:
     """Each line of a list with its deadline as this viewer reads it now (the clock, the zone
     and the desk's policy looked up once for the page)."""
     now, zone, policy = request_now(), viewer_zone(), desk_policy()
-    return [(row, deadline(row.window_end, now, zone, row.status, policy)) for row in rows]
+    clock = DeadlineClock.at(now, zone)
+    return [(row, deadline(row.window_end, now, zone, row.status, policy, clock)) for row in rows]
