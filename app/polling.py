@@ -79,14 +79,21 @@ def fetch(client: OutboundClient, watch: DueWatch) -> Answer:
     if result.status == 304:
         return Answer(304, [], None, None, None)
     if result.status != 200:
-        phrase = HTTPStatus(result.status).phrase if result.status in HTTPStatus else ""
-        return Answer(result.status, [], None, None, f"the feed answered {result.status} {phrase}")
+        return Answer(result.status, [], None, None, f"the feed answered {_status(result.status)}")
     try:
         entries = parse_feed(result.body, result.headers.get("content-type", ""), result.final_url)
     except FeedError as exc:
         return Answer(200, [], None, None, str(exc))
     headers = result.headers
     return Answer(200, entries, headers.get("etag"), headers.get("last-modified"), None)
+
+
+def _status(code: int) -> str:
+    """`503 Service Unavailable`, or the bare number of a status Python does not name."""
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return str(code)
 
 
 def record(

@@ -48,13 +48,16 @@ def _host(url: str) -> str:
 
 
 def remove_watch(session: Session, actor: Actor, now: datetime, watch_id: int) -> Watch:
-    """Stop polling the watch; it and its leads stay (a lead names the feed it came from)."""
+    """Stop polling the watch; it and its leads stay (a lead names the feed it came from).
+    Removing a removed watch changes nothing (a form sent twice, a retried DELETE)."""
     require_writer(actor)
     watch = session.scalars(
         select(Watch).where(Watch.id == watch_id).with_for_update()
     ).one_or_none()
-    if watch is None or watch.removed:
+    if watch is None:
         raise NotFound(f"there is no watch {watch_id}")
+    if watch.removed:
+        return watch
     watch.removed_at = now
     watch.removed_by_id = actor.id
     watch.lease_owner = None

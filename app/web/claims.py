@@ -20,6 +20,7 @@ from app.web.blueprints import web_blueprint
 from app.web.claim_page import load_claim, render_claim_page
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
+from app.web.similar import similar_to
 from app.web.timefmt import form_instant, viewer_zone
 
 bp = web_blueprint("claims", __name__, url_prefix="/claims")
@@ -86,6 +87,9 @@ def new() -> str | Response | tuple[str, int]:
         except ValidationError as exc:
             show_errors(form, exc)
             return render_template("claims/form.html", form=form, claim=None), 422
+        if similar_to(event.claim):
+            flash("Claim created. The desk may already track it: see these claims.", "info")
+            return redirect(url_for("similar.index", claim_id=event.claim_id))
         flash("Claim created.", "success")
         return redirect(url_for("claims.show", claim_id=event.claim_id))
     return render_template("claims/form.html", form=form, claim=None)
@@ -108,6 +112,7 @@ def fill_edit_form(form: EditClaimForm, claim: Claim) -> None:
     form.claimed_on.data = claim.claimed_on.isoformat() if claim.claimed_on else ""
     form.window_start.data = form_instant(claim.window_start)
     form.tags.data = ", ".join(claim.tags)
+    form.watch_terms.data = ", ".join(claim.watch_terms)
     form.details.data = claim.details
     form.version.data = str(claim.version)
 

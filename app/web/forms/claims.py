@@ -52,6 +52,7 @@ class ClaimFieldsForm(FlaskForm):
     claimed_on = StringField("Claimed on")
     window_start = StringField("Window opens")
     tags = StringField("Tags")
+    watch_terms = StringField("Watch terms")
     details = TextAreaField("Details")
 
     FIELDS = [
@@ -64,6 +65,7 @@ class ClaimFieldsForm(FlaskForm):
         "claimed_on",
         "window_start",
         "tags",
+        "watch_terms",
         "details",
     ]
 
