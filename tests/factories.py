@@ -63,7 +63,9 @@ class Factory:
             name,
         )
 
-    def lead(self, claim: Claim, title: str | None = None, **values: Any) -> Lead:
+    def lead(
+        self, claim: Claim, title: str | None = None, now: datetime | None = None, **values: Any
+    ) -> Lead:
         """A lead on `claim`, as if a poll had found it: an entry whose title holds the claim's
         subject (`title` must hold one of its terms)."""
         if self._watch is None:
@@ -79,7 +81,7 @@ class Factory:
             values.pop("summary", ""),
             values.pop("published_at", self.now),
         )
-        found = record_leads(self.session, watch.id, watch.name, [entry], self.now)
+        found = record_leads(self.session, watch.id, watch.name, [entry], now or self.now)
         [mine] = [lead for lead in found if lead.claim_id == claim.id]
         lead = self.session.get(Lead, mine.lead_id)
         assert lead is not None

@@ -129,7 +129,9 @@ class ClaimTerm(Base):
     anchor: its longest word, the one least likely to occur in every entry."""
 
     __tablename__ = "claim_terms"
-    __table_args__ = (Index("ix_claim_terms_anchor", "anchor", "claim_id", "term_no"),)
+    __table_args__ = (
+        Index("ix_claim_terms_anchor", "anchor", "claim_id", "term_no", "word_count"),
+    )
 
     claim_id: Mapped[int] = mapped_column(
         ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True

@@ -215,7 +215,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("claim_id", "term_no", name=op.f("pk_claim_terms")),
     )
     with op.batch_alter_table("claim_terms", schema=None) as batch_op:
-        batch_op.create_index("ix_claim_terms_anchor", ["anchor", "claim_id", "term_no"])
+        batch_op.create_index(
+            "ix_claim_terms_anchor", ["anchor", "claim_id", "term_no", "word_count"]
+        )
     op.create_table(
         "claim_term_words",
         sa.Column("claim_id", sa.Integer(), nullable=False),
