@@ -12,50 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.claims.percolate import match_terms
-from app.claims.terms import term_text, words_of
+from app.claims.terms import COMMON_WORDS, term_text, words_of
 from app.models import Claim
 
 LIMIT = 10
 # Candidates scored at most: a very common term (a company's name) can hit many claims.
 MAX_CANDIDATES = 500
-# Words too common to say two statements are about the same thing.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "not",
-        "of",
-        "on",
-        "or",
-        "over",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "were",
-        "will",
-        "with",
-        "would",
-    ]
-)
 
 
 class SimilarClaim(NamedTuple):
@@ -73,7 +35,7 @@ class SimilarClaim(NamedTuple):
 
 def content_words(*texts: str) -> set[str]:
     """The words of `texts` that carry meaning (normalised, without the commonest words)."""
-    return {word for text in texts for word in words_of(text)} - STOP_WORDS
+    return {word for text in texts for word in words_of(text)} - COMMON_WORDS
 
 
 def similar_claims(

@@ -3,8 +3,9 @@ claim's terms, and keeping the index of them (`claim_terms`, `claim_term_words`)
 are matched against (`app.claims.percolate`).
 
 A claim's terms are its subject and its `watch_terms`; an entry matches a term when every word
-of the term occurs in it. Each term is found through its anchor, its longest word (the one
-least likely to occur in every entry), then checked word by word.
+of the term occurs in it. Each term is found through its anchor, its longest word that is not
+one of the commonest English words (the word least likely to occur in every entry), then
+checked word by word.
 """
 
 from __future__ import annotations
@@ -25,6 +26,48 @@ MAX_TERM_LENGTH = 100
 # Possessive 's ("DeepSeek's V4"), so it does not stand as a word of its own.
 _POSSESSIVE = re.compile(r"['\u2019\u02bc]s\b")
 _NOT_A_WORD = re.compile(r"[\W_]+")
+# Words too common to find anything by (nearly every entry has them), or to tell two
+# statements apart (`app.claims.similar`).
+COMMON_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "not",
+        "of",
+        "on",
+        "or",
+        "over",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+        "would",
+    ]
+)
 
 
 def normalise(text: str) -> str:
@@ -67,18 +110,24 @@ def term_text(subject: str, watch_terms: Sequence[str], number: int) -> str:
     return subject if number == 0 else watch_terms[number - 1]
 
 
+def anchor_of(words: Sequence[str]) -> str:
+    """The word a term is looked up by: its longest uncommon word (of equally long ones, the
+    last in alphabetical order); its longest word when all are common."""
+    uncommon = [word for word in words if word not in COMMON_WORDS] or list(words)
+    return max(uncommon, key=lambda word: (len(word), word))
+
+
 def index_rows(
     claim_id: int, subject: str, watch_terms: Sequence[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The rows of `claim_terms` and `claim_term_words` for one claim."""
     terms, words = [], []
     for term in terms_of(subject, watch_terms):
-        anchor = max(term.words, key=lambda word: (len(word), word))
         terms.append(
             {
                 "claim_id": claim_id,
                 "term_no": term.number,
-                "anchor": anchor,
+                "anchor": anchor_of(term.words),
                 "word_count": len(term.words),
             }
         )

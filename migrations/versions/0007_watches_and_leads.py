@@ -45,6 +45,46 @@ NEW_KINDS = (
 MAX_WORD = 64
 _POSSESSIVE = re.compile(r"['\u2019\u02bc]s\b")
 _NOT_A_WORD = re.compile(r"[\W_]+")
+COMMON_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "not",
+        "of",
+        "on",
+        "or",
+        "over",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+        "would",
+    ]
+)
 
 claims = sa.table("claims", sa.column("id", sa.Integer()), sa.column("subject", sa.String()))
 claim_terms = sa.table(
@@ -63,7 +103,8 @@ claim_term_words = sa.table(
 
 
 def words_of(text: str) -> list[str]:
-    """The distinct words of `text` as app.claims.terms normalises them today."""
+    """The distinct words of `text` as app.claims.terms normalises them today (its anchor
+    rule is copied below too)."""
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -88,7 +129,8 @@ def index_subjects(bind: sa.engine.Connection) -> None:
         for claim_id, subject in rows:
             found = words_of(subject or "")
             if found:
-                anchor = max(found, key=lambda word: (len(word), word))
+                uncommon = [word for word in found if word not in COMMON_WORDS] or found
+                anchor = max(uncommon, key=lambda word: (len(word), word))
                 terms.append(
                     {"claim_id": claim_id, "term_no": 0, "anchor": anchor, "word_count": len(found)}
                 )

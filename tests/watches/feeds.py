@@ -64,7 +64,7 @@ def json_feed(items: list[Item]) -> bytes:
                     "id": i.id,
                     "url": i.link,
                     "title": i.title,
-                    "content_text": i.summary,
+                    "content_html": i.summary,
                     "date_published": "2026-11-20T09:00:00Z",
                 }
                 for i in items

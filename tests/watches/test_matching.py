@@ -137,3 +137,12 @@ def test_the_match_reaches_terms_through_the_anchor_index_never_by_scanning(sess
         )
         assert re.search(r"SEARCH t USING (COVERING )?INDEX ix_claim_terms_anchor", plan), plan
         assert not re.search(r"SCAN (claims|t|w|claim_terms|claim_term_words)\b", plan), plan
+
+
+def test_a_term_is_anchored_on_its_longest_uncommon_word():
+    from app.claims.terms import anchor_of
+
+    assert anchor_of(["deepseek", "v4"]) == "deepseek"
+    assert anchor_of(["ai", "and", "ml"]) == "ml"
+    assert anchor_of(["huawei", "ascend"]) == "huawei"
+    assert anchor_of(["the", "with"]) == "with"
