@@ -167,3 +167,13 @@ def test_watch_terms_are_edited_on_the_claim_form(as_reviewer, factory, session)
     assert saved.status_code == 302
     session.expire_all()
     assert session.get(type(claim), claim.id).watch_terms == ["Ascend 950", "Kirin 9030"]
+
+
+def test_a_lead_title_with_markup_is_shown_as_text(as_reviewer, factory, session):
+    claim = factory.claim(subject="DeepSeek V4")
+    factory.lead(claim, 'DeepSeek V4 <img src=x onerror="alert(1)">', summary="<script>x</script>")
+    session.commit()
+    for path in (f"/claims/{claim.id}", "/leads"):
+        page = text(as_reviewer.get(path))
+        assert "&lt;img src=x onerror=" in page
+        assert "<img src=x" not in page and "<script>x" not in page
