@@ -84,6 +84,9 @@ def fetch(client: OutboundClient, watch: DueWatch) -> Answer:
         entries = parse_feed(result.body, result.headers.get("content-type", ""), result.final_url)
     except FeedError as exc:
         return Answer(200, [], None, None, str(exc))
+    except Exception as exc:  # a parser's bug on one odd feed must not stop the whole pass
+        log.exception("watches: reading %s failed", watch.url)
+        return Answer(200, [], None, None, f"the feed could not be read ({type(exc).__name__})")
     headers = result.headers
     return Answer(200, entries, headers.get("etag"), headers.get("last-modified"), None)
 
