@@ -1,7 +1,8 @@
 """The claim JSON of the API (`app.claims.reads` rows shaped by `app.api.shapes`, written by
 `app.wire.dumps`) against a reference built here from the ORM object, on both databases:
 timestamps with and without a fraction, people without a name, no source, tags in code point
-order, text that JSON must escape (in watch terms too), and a session time zone other than UTC on PostgreSQL."""
+order, text that JSON must escape (in watch terms too), and a session time zone other than UTC
+on PostgreSQL."""
 
 from __future__ import annotations
 
