@@ -3,7 +3,8 @@ its answer read and recorded, each feed committed on its own.
 
 The scheduler runs `run_watch_poll(app, now)` every WATCH_INTERVAL; `flask watches poll` runs
 it once. Feeds are fetched a few at a time in threads (a slow feed does not hold up the
-others); the answers are recorded one by one on this thread's session.
+others); the answers are recorded on this thread's session, each feed with news or a failure
+committed on its own, the unchanged ones (304) together at the end of their batch.
 """
 
 from __future__ import annotations
@@ -102,14 +103,11 @@ def _status(code: int) -> str:
 def record(
     session: Session, watch: DueWatch, owner: str, now: datetime, answer: Answer
 ) -> tuple[str, int]:
-    """Record one answer; returns what happened ("unchanged", "updated", "failed") and the
-    number of new leads."""
+    """Record an answer with news or a failure; returns what happened ("updated" or "failed")
+    and the number of new leads."""
     if answer.error is not None:
         record_failure(session, watch, owner, now, answer.error)
         return "failed", 0
-    if answer.status == 304:
-        record_unchanged(session, watch, owner, now)
-        return "unchanged", 0
     found = record_entries(
         session, watch, owner, now, answer.entries, answer.etag, answer.last_modified
     )
@@ -135,16 +133,23 @@ def poll_watches(
     batch: int = BATCH,
     fetchers: int = FETCHERS,
 ) -> PollSummary:
-    """Poll every watch due at `now`, a leased batch at a time; commits after each feed."""
+    """Poll every watch due at `now`, a leased batch at a time. A feed with news or a failure
+    is committed as soon as it is recorded; the feeds that answered 304, whose only change is
+    when they were checked, are recorded together at the end of their batch."""
     summary = PollSummary()
     owner = new_lease_owner()
     started = time.monotonic()
     while True:
         due = claim_due_watches(session, now, owner, batch)
         session.commit()
+        unchanged: list[tuple[DueWatch, datetime]] = []
         for watch, answer in _answers(client, due, fetchers):
             # Time moves on during a long pass: each answer is recorded at its own moment.
             at = now + timedelta(seconds=time.monotonic() - started)
+            if answer.status == 304 and answer.error is None:
+                unchanged.append((watch, at))
+                summary.lines.append(f"{watch.name}: unchanged")
+                continue
             outcome, leads = record(session, watch, owner, at, answer)
             session.commit()
             setattr(summary, outcome, getattr(summary, outcome) + 1)
@@ -153,6 +158,9 @@ def poll_watches(
             summary.lines.append(f"{watch.name}: {said}")
             if answer.error:
                 log.info("watches: %s (%s) failed: %s", watch.name, watch.url, answer.error)
+        record_unchanged(session, unchanged, owner)
+        session.commit()
+        summary.unchanged += len(unchanged)
         if len(due) < batch:
             return summary
 

@@ -126,15 +126,19 @@ _FAILED = (
 )
 
 
-def record_unchanged(session: Session, watch: DueWatch, owner: str, now: datetime) -> bool:
-    """The feed answered 304: healthy, nothing new. False when the lease was lost."""
-    params = {
-        "watch_id": watch.id,
-        "owner": owner,
-        "now": now,
-        "next_poll_at": next_poll(now, policy_of(session).watch_interval),
-    }
-    return session.connection().execute(_SUCCEEDED, params).rowcount == 1
+def record_unchanged(
+    session: Session, answered: Sequence[tuple[DueWatch, datetime]], owner: str
+) -> None:
+    """These feeds answered 304 (each at its instant): healthy, nothing new. One statement for
+    all of them (executed as a batch); a watch whose lease was lost is left as it is."""
+    if not answered:
+        return
+    interval = policy_of(session).watch_interval
+    params = [
+        {"watch_id": watch.id, "owner": owner, "now": at, "next_poll_at": next_poll(at, interval)}
+        for watch, at in answered
+    ]
+    session.connection().execute(_SUCCEEDED, params)
 
 
 def record_failure(
