@@ -49,7 +49,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     if settings.database_url.startswith("sqlite"):
         settings.instance_path.mkdir(parents=True, exist_ok=True)
-    policy = DeskPolicy(overdue_grace=settings.overdue_grace)
+    policy = DeskPolicy(
+        overdue_grace=settings.overdue_grace, watch_interval=settings.watch_interval
+    )
     database = Database(bind or make_engine(settings.database_url), policy.connection_options())
     unit_of_work.init_app(app, database)
     routing.init_app(app)

@@ -36,6 +36,7 @@ class Settings:
     smtp_url: str | None
     mail_from: str
     sweep_interval: timedelta
+    watch_interval: timedelta
     overdue_grace: timedelta
     digest_skip_empty: bool
     allow_private_urls: bool
@@ -247,6 +248,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     sweep_interval = parse_duration("SWEEP_INTERVAL", env_vars.get("SWEEP_INTERVAL", "5m"))
     if sweep_interval < timedelta(seconds=1):
         raise ConfigError("SWEEP_INTERVAL must be at least one second")
+    watch_interval = parse_duration("WATCH_INTERVAL", env_vars.get("WATCH_INTERVAL", "15m"))
+    if watch_interval < timedelta(seconds=1):
+        raise ConfigError("WATCH_INTERVAL must be at least one second")
     session_idle_timeout, session_absolute_timeout = session_timeouts(env_vars)
     return Settings(
         env=env,
@@ -257,6 +261,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_url=smtp_url,
         mail_from=mail_from,
         sweep_interval=sweep_interval,
+        watch_interval=watch_interval,
         overdue_grace=parse_duration("OVERDUE_GRACE", env_vars.get("OVERDUE_GRACE", "0")),
         digest_skip_empty=parse_bool(
             "DIGEST_SKIP_EMPTY", env_vars.get("DIGEST_SKIP_EMPTY", "true")

@@ -19,11 +19,44 @@ from app.claims import (
     extend_window,
     resolve_claim,
 )
+from app.claims.policy import policy_of
 from app.models import Claim, Role, User
+from app.watches import add_watch
+from app.watches.entry import FeedEntry, entry_key
+from app.watches.leads import record_leads
+from app.watches.polling import next_poll
 
 DEMO_EMAIL = "demo@claimwatch.example"
 DEMO_PASSWORD = "claimwatch-demo"  # noqa: S105 (printed by scripts/run on purpose)
 DEEPSEEK_STATEMENT = "DeepSeek V4 will be trained and served entirely on Huawei Ascend chips"
+WIRE_FEED = "https://techwire.example/feed.xml"
+WIRE_ENTRIES = (
+    (
+        "https://techwire.example/2026/deepseek-v4-hardware-unconfirmed",
+        "DeepSeek V4: hardware still unconfirmed",
+        "Reports that DeepSeek V4 runs entirely on Huawei Ascend chips are repeated across the "
+        "industry; the company has not commented.",
+    ),
+    (
+        "https://techwire.example/2026/huawei-ascend-roadmap",
+        "Huawei Ascend roadmap: what the next chips promise",
+        "An overview of the Ascend line and the data centres it is said to power.",
+    ),
+)
+
+
+def watch_the_wire(session: Session, reviewer: User, now: datetime) -> None:
+    """A watched feed (a made-up trade outlet) and two of its entries as leads, as if it had
+    just been polled, so the demo shows leads without a network. The scheduler then polls the
+    feed for real, cannot resolve its name, and the watches page says so."""
+    watch = add_watch(session, reviewer, now, WIRE_FEED, "Example Tech Wire")
+    watch.last_fetched_at = watch.last_success_at = now
+    watch.next_poll_at = next_poll(now, policy_of(session).watch_interval)
+    entries = [
+        FeedEntry(entry_key(url, url, title), url, title, summary, now - timedelta(hours=n + 2))
+        for n, (url, title, summary) in enumerate(WIRE_ENTRIES)
+    ]
+    record_leads(session, watch.id, watch.name, entries, now)
 
 
 def load_demo(session: Session, now: datetime) -> bool:
@@ -55,6 +88,7 @@ def load_demo(session: Session, now: datetime) -> bool:
                 "A V4 announcement is expected in the coming weeks."
             ),
             "tags": ["ai", "chips", "export-controls"],
+            "watch_terms": ["Huawei Ascend"],
             "claimant": "DeepSeek, per unnamed internal sources",
             "source": "The Decoder",
             "source_url": "https://the-decoder.com/",
@@ -77,6 +111,7 @@ def load_demo(session: Session, now: datetime) -> bool:
         },
     )
     assign_claim(session, reviewer, now, deepseek.id, reviewer.id)
+    watch_the_wire(session, reviewer, now)
 
     past = now - timedelta(days=40)
     overdue = create_claim(

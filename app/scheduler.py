@@ -30,6 +30,7 @@ from flask import Flask
 from app.clock import utcnow
 from app.db import database_unavailable
 from app.digests.job import run_digest_pass
+from app.polling import run_watch_poll
 from app.sweep import run_sweep
 
 log = logging.getLogger("claimwatch.scheduler")
@@ -54,6 +55,7 @@ def scheduled_jobs(app: Flask) -> list[ScheduledJob]:
     return [
         ScheduledJob("sweep", run_sweep, app.config["SWEEP_INTERVAL"], "flagged {} claims"),
         ScheduledJob("digests", run_digest_pass, timedelta(minutes=1), "{}"),
+        ScheduledJob("watches", run_watch_poll, app.config["WATCH_INTERVAL"], "{}"),
     ]
 
 

@@ -193,6 +193,12 @@ def schemathesis(
         "--no-color",
         "--output-sanitize",
         "true",
+        # The console summary counts a failed operation without always naming it; the JUnit
+        # report names the operation and the error.
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(LOGS / f"{config.stem}.junit.xml"),
     ]
     with (LOGS / f"{config.stem}.log").open("w") as log:
         proc = subprocess.Popen(  # noqa: S603 (our own command line)

@@ -8,7 +8,7 @@ from app import create_app
 from app.accounts.passwords import verify_password
 from app.accounts.tokens import find_token_grant
 from app.demo import DEEPSEEK_STATEMENT, DEMO_EMAIL
-from app.models import ApiToken, Claim, ClaimEvent, Evidence, User
+from app.models import ApiToken, Claim, ClaimEvent, Evidence, Lead, User, Watch
 from tests.conftest import NOW, CommandRunner, app_config
 
 
@@ -75,6 +75,20 @@ def test_demo_loads_the_deepseek_claim_once(runner, session):
     assert session.scalar(select(func.count()).where(Evidence.claim_id == claim.id)) == 1
     statuses = set(session.scalars(select(Claim.status)).all())
     assert {"pending", "confirmed", "refuted"} <= statuses
+
+
+def test_demo_shows_a_watch_and_leads_on_the_deepseek_claim_without_a_network(runner, session):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    claim = session.scalars(select(Claim).where(Claim.statement == DEEPSEEK_STATEMENT)).one()
+    leads = session.scalars(select(Lead).where(Lead.claim_id == claim.id)).all()
+    assert {lead.matched_term for lead in leads} == {"DeepSeek V4", "Huawei Ascend"}
+    assert {lead.status for lead in leads} == {"new"}
+    [watch] = session.scalars(select(Watch)).all()
+    assert watch.last_success_at is not None
+    found = session.scalar(
+        select(func.count()).where(ClaimEvent.claim_id == claim.id, ClaimEvent.kind == "lead_found")
+    )
+    assert found == 2
 
 
 def test_demo_refuses_to_run_in_production_in_one_line(database_url, connection, tmp_path, session):

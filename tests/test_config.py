@@ -30,6 +30,8 @@ def test_development_generates_and_keeps_a_key(tmp_path):
         ("DATABASE_URL", "mysql://db/claims"),
         ("DATABASE_URL", "not a url"),
         ("SWEEP_INTERVAL", "often"),
+        ("WATCH_INTERVAL", "hourly"),
+        ("WATCH_INTERVAL", "0"),
         ("OVERDUE_GRACE", "-5m"),
         ("DIGEST_SKIP_EMPTY", "perhaps"),
         ("ALLOW_PRIVATE_URLS", "sometimes"),
@@ -64,6 +66,8 @@ def test_durations_and_defaults():
     assert settings.api_auth_failure_limit == "20 per minute"
     assert settings.session_idle_timeout == timedelta(hours=12)
     assert settings.session_absolute_timeout == timedelta(days=7)
+    assert settings.watch_interval == timedelta(minutes=15)
+    assert load_settings({**BASE, "WATCH_INTERVAL": "1h"}).watch_interval == timedelta(hours=1)
     assert settings.database_url.startswith("sqlite:///")
     assert settings.ratelimit_storage_uri == "memory://"
     assert settings.trusted_proxy_hops == 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from app import create_app, migrate
+from app.claims.percolate import match_terms
+from app.claims.terms import words_of
 from app.db import make_engine
 from app.unit_of_work import get_db
 from tests.conftest import app_config
@@ -20,6 +22,29 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(backend, tmp_path):
         migrate.command.downgrade(migrate.alembic_config(url), "base")
         migrate.upgrade(url)
         migrate.check(url)
+
+
+def test_claims_from_before_watches_are_matched_by_their_subject(backend, tmp_path):
+    with fresh_database(backend, tmp_path, migrated=False) as url:
+        migrate.upgrade(url, revision="0006")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO claims (id, statement, subject, details, claimant, window_end,"
+                    " status, extensions, version, created_at, updated_at) VALUES (5,"
+                    " 'DeepSeek V4 will run on Ascend', 'DeepSeek\u2019s V4', '', '',"
+                    " '2026-12-12 00:00:00', 'pending', 0, 1, '2026-11-20 09:00:00',"
+                    " '2026-11-20 09:00:00')"
+                )
+            )
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            found = match_terms(conn, [words_of("DeepSeek V4 is out")])
+            watch_terms = conn.execute(text("SELECT watch_terms FROM claims")).scalar_one()
+        engine.dispose()
+    assert [(m.claim_id, m.term_no) for m in found] == [(5, 0)]
+    assert watch_terms in ([], "[]")
 
 
 def test_sessions_and_feed_keys_from_before_they_were_hashed_keep_working(backend, tmp_path):

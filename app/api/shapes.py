@@ -1,5 +1,6 @@
-"""The API's JSON shapes, one function per shape — person, claim, evidence, event, source —
-from the named rows of `app.claims.reads` (values as `app.wire.dumps` writes them)."""
+"""The API's JSON shapes, one function per shape — person, claim, evidence, event, source,
+watch, lead, similar claim — from the named rows of `app.claims.reads` and `app.watches.reads`
+(values as `app.wire.dumps` writes them)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from flask import Response
 from orjson import Fragment
 
 from app.claims.reads import ClaimRow, EventRow, EvidenceRow
+from app.claims.similar import SimilarClaim
 from app.claims.track_record import TrackRecord
+from app.watches.reads import LeadRow, WatchRow
 from app.wire import dumps
 
 
@@ -25,6 +28,7 @@ def claim(row: ClaimRow, evidence: list[EvidenceRow] | None = None) -> dict[str,
         "subject": row.subject,
         "details": row.details,
         "tags": Fragment(row.tags),
+        "watch_terms": Fragment(row.watch_terms),
         "claimant": row.claimant,
         "source": None
         if row.source_id is None
@@ -102,3 +106,44 @@ def claim_response(row: ClaimRow, evidence: list[EvidenceRow], status: int = 200
     response = json_response(claim(row, evidence), status)
     response.headers["ETag"] = etag(row.id, row.version)
     return response
+
+
+def watch(row: WatchRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "url": row.url,
+        "name": row.name,
+        "created_at": row.created_at,
+        "created_by": person(row.created_by_id, row.created_by_name),
+        "health": {"state": row.health.state, "summary": row.health.summary},
+        "last_fetched_at": row.last_fetched_at,
+        "last_success_at": row.last_success_at,
+        "last_error": row.last_error,
+        "consecutive_failures": row.consecutive_failures,
+        "next_poll_at": row.next_poll_at,
+        "leads": row.leads,
+    }
+
+
+def lead(row: LeadRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "claim": {"id": row.claim_id, "statement": row.claim_statement, "status": row.claim_status},
+        "watch": {"id": row.watch_id, "name": row.watch_name},
+        "url": row.url,
+        "title": row.title,
+        "summary": row.summary,
+        "published_at": row.published_at,
+        "matched_term": row.matched_term,
+        "matched_words": row.matched_words,
+        "status": row.status,
+        "found_at": row.found_at,
+        "decided_at": row.decided_at,
+        "decided_by": person(row.decided_by_id, row.decided_by_name),
+        "dismiss_reason": row.dismiss_reason,
+        "evidence_id": row.evidence_id,
+    }
+
+
+def similar(row: SimilarClaim) -> dict[str, Any]:
+    return row._asdict()

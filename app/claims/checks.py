@@ -146,3 +146,33 @@ def check_tags(errors: FieldErrors, values: Iterable[str] | str | None) -> list[
     if len(tags) > MAX_TAGS:
         errors.add("tags", f"at most {MAX_TAGS} tags")
     return sorted(tags)
+
+
+def check_watch_terms(errors: FieldErrors, values: Iterable[str] | str | None) -> list[str]:
+    """Phrases that find the claim's announcement in watched feeds, in the order given: a
+    string is split on commas; each needs a letter or digit; repeats (same words) dropped."""
+    from app.claims.terms import MAX_TERM_LENGTH, MAX_TERMS, words_of
+
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.split(",")
+    terms: dict[frozenset[str], str] = {}
+    for raw in values:
+        if not isinstance(raw, str):
+            errors.add("watch_terms", "must be a list of phrases")
+            continue
+        term = " ".join(raw.split())
+        if not term:
+            continue
+        if len(term) > MAX_TERM_LENGTH:
+            errors.add("watch_terms", f"{term[:40]!r}… is longer than {MAX_TERM_LENGTH} characters")
+        elif problem := text_problem(term):
+            errors.add("watch_terms", problem)
+        elif not (words := words_of(term)):
+            errors.add("watch_terms", f"{term!r} has no letter or digit to look for")
+        else:
+            terms.setdefault(frozenset(words), term)
+    if len(terms) > MAX_TERMS:
+        errors.add("watch_terms", f"at most {MAX_TERMS} phrases")
+    return list(terms.values())

@@ -55,9 +55,11 @@ def add_evidence(
     now: datetime,
     claim_id: int,
     values: Mapping[str, Any],
+    *,
+    lead_id: int | None = None,
 ) -> ClaimEvent:
     """Attach a link to the claim; returns its `evidence_added` event (the item's id is in
-    its data)."""
+    its data, and the lead's when a lead was accepted as this evidence)."""
     require_writer(actor)
     clean = clean_evidence(values)
     claim = lock_claim(session, claim_id)
@@ -74,6 +76,7 @@ def add_evidence(
         url=item.url,
         title=item.title,
         stance=item.stance,
+        **({"lead_id": lead_id} if lead_id is not None else {}),
     )
     session.flush()
     return event

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from app.claims.checks import check_tags, check_text, check_url
+from app.claims.checks import check_tags, check_text, check_url, check_watch_terms
 from app.claims.date_rules import check_claimed_on, check_window_after_claim
 from app.claims.deadlines import as_instant, deadline_from_duration, parse_date
 from app.claims.errors import FieldErrors, ValidationError
@@ -19,6 +19,7 @@ CLAIM_FIELDS = (
     "subject",
     "details",
     "tags",
+    "watch_terms",
     "claimant",
     "source",
     "source_url",
@@ -94,6 +95,8 @@ def clean_fields(values: Mapping[str, Any], errors: FieldErrors) -> dict[str, An
             clean[name] = check_text(errors, name, value, max_length=20_000, multiline=True)
         elif name == "tags":
             clean[name] = check_tags(errors, value)
+        elif name == "watch_terms":
+            clean[name] = check_watch_terms(errors, value)
         elif name in ("first_seen_url", "source_url"):
             clean[name] = check_url(errors, name, value, required=False)
         elif name == "claimed_on":

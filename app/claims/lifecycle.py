@@ -38,6 +38,7 @@ from app.claims.fields import (
 from app.claims.overdue import status_after_reopen
 from app.claims.policy import policy_of
 from app.claims.sources import find_or_create_source
+from app.claims.terms import index_claims
 from app.models import OPEN_STATUSES, Claim, ClaimEvent, ClaimStatus, EventKind
 from app.wire import wire_value
 
@@ -76,6 +77,7 @@ def create_claim(
         source=source_name or None,
     )
     session.flush()
+    index_claims(session, [(claim.id, claim.subject, claim.watch_terms)], replace=False)
     return event
 
 
@@ -84,8 +86,8 @@ def _current(claim: Claim, field: str) -> Any:
         return claim.source.name if claim.source else ""
     if field == "source_url":
         return claim.source.url if claim.source else None
-    if field == "tags":
-        return list(claim.tags)
+    if field in ("tags", "watch_terms"):
+        return list(getattr(claim, field))
     return getattr(claim, field)
 
 
@@ -146,6 +148,8 @@ def edit_claim(
         )
     event = record_event(session, claim, EventKind.EDITED, actor, now, changes=changed)
     session.flush()
+    if "subject" in changed or "watch_terms" in changed:
+        index_claims(session, [(claim.id, claim.subject, claim.watch_terms)])
     return event
 
 

@@ -16,9 +16,11 @@ POLICY_OPTION = "claimwatch_policy"
 @dataclass(frozen=True)
 class DeskPolicy:
     """`overdue_grace`: how long after its window a pending claim becomes overdue
-    (OVERDUE_GRACE)."""
+    (OVERDUE_GRACE); `watch_interval`: how often each watched feed is asked for news
+    (WATCH_INTERVAL), the base of the backoff after failures."""
 
     overdue_grace: timedelta = timedelta(0)
+    watch_interval: timedelta = timedelta(minutes=15)
 
     def connection_options(self) -> dict[str, object]:
         """The execution options that make a connection carry this policy."""

@@ -21,6 +21,7 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     return {
         **{column: record.get(column) for column in EXPORT_COLUMNS if column in record},
         "tags": "; ".join(record["tags"]),
+        "watch_terms": "; ".join(record["watch_terms"]),
         "source": source.get("name"),
         "source_url": source.get("url"),
         "expected_within": None,

@@ -90,8 +90,9 @@ def check_row(
     """The row's claim, evidence and state, or None with every problem added to `report`."""
     before = len(report.errors)
     values = {name: cells[name] for name in CLAIM_COLUMNS if cells.get(name, "").strip()}
-    if "tags" in values:
-        values["tags"] = TAG_SEPARATOR.split(values["tags"])
+    for listed in ("tags", "watch_terms"):
+        if listed in values:
+            values[listed] = TAG_SEPARATOR.split(values[listed])
     try:
         clean_new_claim(values, now)
     except ValidationError as exc:

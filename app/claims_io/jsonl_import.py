@@ -22,17 +22,29 @@ from sqlalchemy.orm import Session
 from app.accounts.users import create_user
 from app.claims.errors import ValidationError
 from app.claims.sources import source_key
+from app.claims.terms import index_rows
 from app.claims_io.bulk import insert_rows, reset_sequences
 from app.claims_io.jsonl_export import FORMAT, FORMAT_VERSION
 from app.claims_io.jsonl_records import check_claim, check_source, check_user
 from app.claims_io.report import ImportReport, Progress, Step, no_progress
-from app.models import Claim, ClaimEvent, ClaimTag, Evidence, Source, User
+from app.models import (
+    Claim,
+    ClaimEvent,
+    ClaimTag,
+    ClaimTerm,
+    ClaimTermWord,
+    Evidence,
+    Source,
+    User,
+)
 
 BATCH_SIZE = 1000
 CLAIMS: Table = Claim.__table__  # type: ignore[assignment]
 TAGS: Table = ClaimTag.__table__  # type: ignore[assignment]
 EVIDENCE: Table = Evidence.__table__  # type: ignore[assignment]
 EVENTS: Table = ClaimEvent.__table__  # type: ignore[assignment]
+TERMS: Table = ClaimTerm.__table__  # type: ignore[assignment]
+TERM_WORDS: Table = ClaimTermWord.__table__  # type: ignore[assignment]
 ORDER = ("header", "user", "source", "claim")
 
 
@@ -201,6 +213,16 @@ class Restore:
 
     def _insert_rows(self, batch: list[tuple[int, dict[str, Any], list, list, list]]) -> None:
         insert_rows(self.session, CLAIMS, [claim for _, claim, *_ in batch])
+        terms: list[dict[str, Any]] = []
+        words: list[dict[str, Any]] = []
+        for _, claim, *_ in batch:
+            claim_terms, claim_words = index_rows(
+                claim["id"], claim["subject"], claim["watch_terms"]
+            )
+            terms += claim_terms
+            words += claim_words
+        insert_rows(self.session, TERMS, terms)
+        insert_rows(self.session, TERM_WORDS, words)
         insert_rows(self.session, TAGS, [tag for _, _, tags, *_ in batch for tag in tags])
         insert_rows(self.session, EVIDENCE, [item for *_, items, _ in batch for item in items])
         insert_rows(self.session, EVENTS, [event for *_, events in batch for event in events])

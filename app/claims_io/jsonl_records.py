@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.claims.checks import check_tags, check_text
+from app.claims.checks import check_tags, check_text, check_watch_terms
 from app.claims.errors import FieldErrors, ValidationError
 from app.claims.evidence import EVIDENCE_FIELDS, clean_evidence
 from app.claims.fields import check_window_order
@@ -38,6 +38,7 @@ CLAIM_KEYS = frozenset(
         "subject",
         "details",
         "tags",
+        "watch_terms",
         "claimant",
         "source",
         "first_seen_url",
@@ -149,6 +150,11 @@ def check_claim(
         errors.add("tags", "must be a list of text labels")
         raw_tags = None
     tags = check_tags(errors, raw_tags)
+    raw_terms = get("watch_terms")  # absent from files made before watches existed
+    if raw_terms is not None and not isinstance(raw_terms, list):
+        errors.add("watch_terms", "must be a list of phrases")
+        raw_terms = None
+    row["watch_terms"] = check_watch_terms(errors, raw_terms)
     evidence = [
         _evidence(errors, f"evidence[{i}].", item, claim_id, users)
         for i, item in enumerate(_list(errors, "evidence", get("evidence")))

@@ -105,6 +105,7 @@ def iter_claim_records(session: Session, batch_size: int = BATCH_SIZE) -> Iterat
                 "subject": row["subject"],
                 "details": row["details"],
                 "tags": [tag["tag"] for tag in tags[row["id"]]],
+                "watch_terms": list(row["watch_terms"]),
                 "claimant": row["claimant"],
                 "source": (
                     {"id": source.id, "name": source.name, "url": source.url} if source else None

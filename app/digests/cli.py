@@ -39,7 +39,8 @@ def send_command(dry_run: bool, now_text: str | None) -> None:
         for content in summary.previews:
             counts = (
                 f"{content.overdue.total} newly overdue, {content.closing.total} closing, "
-                f"{content.resolved.total} resolved, {content.assigned.total} assigned"
+                f"{content.resolved.total} resolved, {content.assigned.total} assigned, "
+                f"{content.leads.total} new leads"
             )
             click.echo(f"would send {content.period} to {content.email}: {counts}")
         click.echo(f"dry run: {len(summary.previews)} digest(s) due; nothing sent")

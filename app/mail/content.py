@@ -3,7 +3,8 @@
 The sections every reader shares (newly overdue, closing soon, resolved) depend only on the
 range a digest covers, and readers due at the same moment share it: they are read once per
 range and pass (three queries, each cut to what a digest shows, with the full count), then
-reused for every reader of that range. "Assigned to you" is one query per batch of readers.
+reused for every reader of that range. "Assigned to you" and "new leads on your claims" are
+one query each per batch of readers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.unsubscribe import settings_mark
 from app.claims.overdue import newly_overdue
+from app.mail.new_leads import LeadItem, new_leads
 from app.models import (
     OPEN_STATUSES,
     RESOLUTIONS,
@@ -50,7 +52,7 @@ class DigestItem:
 
 @dataclass(frozen=True)
 class Section:
-    items: tuple[DigestItem, ...]
+    items: tuple[DigestItem, ...] | tuple[LeadItem, ...]
     total: int
 
     @property
@@ -58,7 +60,7 @@ class Section:
         return self.total - len(self.items)
 
 
-def section(items: Sequence[DigestItem]) -> Section:
+def section(items: Sequence[DigestItem] | Sequence[LeadItem]) -> Section:
     return Section(tuple(items[:SECTION_LIMIT]), len(items))
 
 
@@ -89,6 +91,7 @@ class DigestContent:
     closing: Section
     resolved: Section
     assigned: Section
+    leads: Section
 
     # The reader's fields, read through (templates and the sender use them).
     delivery_id = property(lambda self: self.reader.delivery_id)
@@ -104,7 +107,11 @@ class DigestContent:
     @property
     def is_empty(self) -> bool:
         return not (
-            self.overdue.total or self.closing.total or self.resolved.total or self.assigned.total
+            self.overdue.total
+            or self.closing.total
+            or self.resolved.total
+            or self.assigned.total
+            or self.leads.total
         )
 
 
@@ -218,17 +225,24 @@ def _assigned(session: Session, user_ids: set[int]) -> dict[int, list[DigestItem
 def build_digests(
     session: Session, readers: Sequence[Reader], cache: SectionCache | None = None
 ) -> list[DigestContent]:
-    """The content of every reader's digest: one query for the batch, plus three per new range."""
+    """The content of every reader's digest: two queries for the batch, plus three per new
+    range."""
     if not readers:
         return []
     cache = cache if cache is not None else SectionCache()
     assigned = _assigned(session, {r.user_id for r in readers})
+    leads = new_leads(session, readers)
     contents = []
     for reader in readers:
         overdue, closing, resolved = cache.get(session, reader.since, reader.until)
         contents.append(
             DigestContent(
-                reader, overdue, closing, resolved, section(assigned.get(reader.user_id, []))
+                reader,
+                overdue,
+                closing,
+                resolved,
+                section(assigned.get(reader.user_id, [])),
+                section(leads.get(reader.user_id, [])),
             )
         )
     return contents

@@ -84,6 +84,7 @@ def subject_of(content: DigestContent) -> str:
         (content.closing.total, "closing this week"),
         (content.resolved.total, "resolved"),
         (content.assigned.total, "assigned to you"),
+        (content.leads.total, "new leads on your claims"),
     ]
     said = [f"{n} {label}" for n, label in parts if n]
     return "Claimwatch digest: " + (", ".join(said) if said else "nothing new")

@@ -16,12 +16,14 @@ from app.models.enums import (
     ClaimStatus,
     DigestFrequency,
     EventKind,
+    LeadStatus,
     Role,
     Stance,
     TokenRevocation,
     TokenScope,
 )
 from app.models.users import ApiToken, User, UserSession
+from app.models.watches import ClaimTerm, ClaimTermWord, Lead, Watch, WatchEntry
 
 __all__ = [
     "OPEN_STATUSES",
@@ -32,11 +34,15 @@ __all__ = [
     "ClaimStatus",
     "ClaimStatusCount",
     "ClaimTag",
+    "ClaimTerm",
+    "ClaimTermWord",
     "DigestDelivery",
     "DigestFrequency",
     "EventKind",
     "Evidence",
     "IdempotencyKey",
+    "Lead",
+    "LeadStatus",
     "Role",
     "Source",
     "Stance",
@@ -44,4 +50,6 @@ __all__ = [
     "TokenScope",
     "User",
     "UserSession",
+    "Watch",
+    "WatchEntry",
 ]

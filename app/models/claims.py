@@ -75,6 +75,8 @@ class Claim(Base):
     statement: Mapped[str] = mapped_column(String(500))
     subject: Mapped[str] = mapped_column(String(200), default="")
     details: Mapped[str] = mapped_column(Text, default="")
+    # Phrases that, besides the subject, find this claim's announcement in watched feeds.
+    watch_terms: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     claimant: Mapped[str] = mapped_column(String(300), default="")
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
     first_seen_url: Mapped[str | None] = mapped_column(String(2048))

@@ -76,6 +76,14 @@ class EventKind(StrEnum):
     FLAGGED_OVERDUE = "flagged_overdue"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    LEAD_FOUND = "lead_found"
+    LEAD_DISMISSED = "lead_dismissed"
+
+
+class LeadStatus(StrEnum):
+    NEW = "new"
+    ACCEPTED = "accepted"
+    DISMISSED = "dismissed"
 
 
 def sql_in(values: type[StrEnum] | frozenset[StrEnum]) -> str:

@@ -42,8 +42,11 @@ def init_web(app: Flask, settings: Settings) -> None:
         claims,
         dashboard,
         deliveries,
+        leads,
         settings_views,
+        similar,
         unsubscribe,
+        watches,
     )
     from app.web import sources as sources_views
     from app.web.templating import init_templating
@@ -58,6 +61,9 @@ def init_web(app: Flask, settings: Settings) -> None:
         settings_views.bp,
         admin.bp,
         deliveries.bp,
+        leads.bp,
+        watches.bp,
+        similar.bp,
     ]
     for bp in pages:
         app.register_blueprint(bp)

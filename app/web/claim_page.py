@@ -14,6 +14,7 @@ from app.claims.errors import NotFound
 from app.claims.reads import EventRow, read_events
 from app.models import Claim, EventKind, Evidence, Role, User
 from app.unit_of_work import get_session
+from app.watches.reads import claim_leads
 from app.web.forms.claims import (
     AssignForm,
     CommentForm,
@@ -93,6 +94,7 @@ def render_claim_page(
             "claims/show.html",
             claim=claim,
             events=events,
+            leads=claim_leads(session.connection(), claim_id),
             people=assignees_named(events),
             comment_form=comment or CommentForm(formdata=None),
             withdraw_form=WithdrawEvidenceForm(formdata=None),

@@ -18,6 +18,7 @@ from app.web.claim_list import SORT_CHOICES, list_lines, read_list_args
 from app.web.claim_page import load_claim, render_claim_page
 from app.web.forms.claims import EditClaimForm, NewClaimForm, text_values
 from app.web.formtools import show_errors
+from app.web.similar import similar_to
 from app.web.timefmt import form_instant
 
 bp = web_blueprint("claims", __name__, url_prefix="/claims")
@@ -56,6 +57,9 @@ def new() -> str | Response | tuple[str, int]:
         except ValidationError as exc:
             show_errors(form, exc)
             return render_template("claims/form.html", form=form, claim=None), 422
+        if similar_to(event.claim):
+            flash("Claim created. The desk may already track it: see these claims.", "info")
+            return redirect(url_for("similar.index", claim_id=event.claim_id))
         flash("Claim created.", "success")
         return redirect(url_for("claims.show", claim_id=event.claim_id))
     return render_template("claims/form.html", form=form, claim=None)
@@ -78,6 +82,7 @@ def fill_edit_form(form: EditClaimForm, claim: Claim) -> None:
     form.claimed_on.data = claim.claimed_on.isoformat() if claim.claimed_on else ""
     form.window_start.data = form_instant(claim.window_start)
     form.tags.data = ", ".join(claim.tags)
+    form.watch_terms.data = ", ".join(claim.watch_terms)
     form.details.data = claim.details
     form.version.data = str(claim.version)
 

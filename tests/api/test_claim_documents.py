@@ -1,7 +1,8 @@
 """The claim JSON of the API (`app.claims.reads` rows shaped by `app.api.shapes`, written by
 `app.wire.dumps`) against a reference built here from the ORM object, on both databases:
 timestamps with and without a fraction, people without a name, no source, tags in code point
-order, text that JSON must escape, and a session time zone other than UTC on PostgreSQL."""
+order, text that JSON must escape (in watch terms too), and a session time zone other than UTC
+on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def expected(claim: Claim) -> dict[str, Any]:
         "subject": claim.subject,
         "details": claim.details,
         "tags": sorted(claim.tags),
+        "watch_terms": list(claim.watch_terms),
         "claimant": claim.claimant,
         "source": None
         if source is None
@@ -88,6 +90,7 @@ def test_documents_match_the_reference(session: Session, factory: Factory) -> No
         claimed_on="2026-11-19",
         window_start=fraction - timedelta(days=1),
         tags=["ai", "chips"],
+        watch_terms=['Quote " backslash \\ \u00e9', "Ascend \U0001f50e 950"],
     )
     assign_claim(session, factory.reviewer, fraction, rich.id, nameless.id)
     resolve_claim(

@@ -44,6 +44,13 @@ def _assignee(factory, session):
     return claim, other
 
 
+def _lead(factory, session):
+    claim = factory.claim(subject="DeepSeek V4")
+    lead = factory.lead(claim)
+    session.commit()
+    return claim, lead
+
+
 RECIPES: dict[str, Recipe] = {
     "createClaim": lambda f, s: ("/claims", {"statement": "Once only", "expected_within": "P2W"}),
     "resolveClaim": lambda f, s: (
@@ -68,6 +75,17 @@ RECIPES: dict[str, Recipe] = {
         )
     ),
     "commentOnClaim": lambda f, s: (f"/claims/{_open_claim(f, s).id}/comments", {"body": "Once"}),
+    "createWatch": lambda f, s: ("/watches", {"url": "https://feeds.example/x", "name": "X"}),
+    "acceptLead": lambda f, s: (
+        (lambda pair: (f"/claims/{pair[0].id}/leads/{pair[1].id}/accept", {"stance": "supports"}))(
+            _lead(f, s)
+        )
+    ),
+    "dismissLead": lambda f, s: (
+        (lambda pair: (f"/claims/{pair[0].id}/leads/{pair[1].id}/dismiss", {"reason": "V3"}))(
+            _lead(f, s)
+        )
+    ),
 }
 
 

@@ -57,6 +57,13 @@ ACCESS: dict[str, str] = {
     "admin.create": "web_admin",
     "admin.update": "web_admin",
     "deliveries.index": "web_admin",
+    "leads.index": "web_read",
+    "leads.accept": "web_write",
+    "leads.dismiss": "web_write",
+    "watches.index": "web_read",
+    "watches.add": "web_write",
+    "watches.remove": "web_write",
+    "similar.index": "web_read",
     # The signed link is the credential: anyone holding it may see the page and turn the
     # digest off, without a session or CSRF token (RFC 8058 one-click).
     "digests.confirm_unsubscribe": "public",
@@ -78,6 +85,14 @@ ACCESS: dict[str, str] = {
     "api.extendClaim": "api_write",
     "api.reopenClaim": "api_write",
     "api.resolveClaim": "api_write",
+    "api.listWatches": "api_read",
+    "api.createWatch": "api_write",
+    "api.deleteWatch": "api_write",
+    "api.listLeads": "api_read",
+    "api.listClaimLeads": "api_read",
+    "api.acceptLead": "api_write",
+    "api.dismissLead": "api_write",
+    "api.listSimilarClaims": "api_read",
 }
 
 CALLERS = (
@@ -134,8 +149,9 @@ def world(app: Flask, session, factory) -> World:
     viewer = factory.user(role="viewer", password=PASSWORD)
     reviewer = factory.user(role="reviewer", password=PASSWORD)
     admin = factory.user(role="admin", password=PASSWORD)
-    claim = factory.claim(actor=reviewer, source="The Decoder")
+    claim = factory.claim(actor=reviewer, source="The Decoder", subject="DeepSeek V4")
     evidence = factory.evidence(claim, actor=reviewer)
+    lead = factory.lead(claim, "DeepSeek V4 news")
     later = NOW + timedelta(days=365)
     _, read = create_token(session, reviewer, NOW, "read", "read")
     _, write = create_token(session, reviewer, NOW, "write", "write")
@@ -179,6 +195,8 @@ def world(app: Flask, session, factory) -> World:
     params = {
         "claim_id": claim.id,
         "evidence_id": evidence.id,
+        "lead_id": lead.id,
+        "watch_id": lead.watch_id,
         "source_id": claim.source_id,
         "token_id": spare.id,
         "user_id": viewer.id,

@@ -19,6 +19,7 @@ DEEPSEEK_EXAMPLE = {
     "claimed_on": "2026-11-20",
     "expected_within": "P3W",
     "tags": ["ai", "chips"],
+    "watch_terms": ["Ascend 950"],
 }
 
 
@@ -27,6 +28,11 @@ class ClaimFields(Request):
     subject: str | None = None
     details: str | None = Field(default=None, description="Up to 20,000 characters")
     tags: list[str] | None = Field(default=None, description="Short lowercase labels")
+    watch_terms: list[str] | None = Field(
+        default=None,
+        description="Phrases that, besides the subject, find the claim's announcement in "
+        "watched feeds (every word of one must occur in an entry)",
+    )
     claimant: str | None = None
     source: str | None = Field(default=None, description="The outlet's name")
     source_url: str | None = None
@@ -75,6 +81,7 @@ class Claim(BaseModel):
     subject: str
     details: str
     tags: list[str]
+    watch_terms: list[str]
     claimant: str
     source: SourceRef | None
     first_seen_url: str | None

@@ -25,6 +25,8 @@ class Event(BaseModel):
         "flagged_overdue",
         "resolved",
         "reopened",
+        "lead_found",
+        "lead_dismissed",
     ]
     at: datetime
     actor: UserRef | Literal["system"]

@@ -67,6 +67,7 @@ def row_of(claim: Claim) -> ClaimRow:
         subject=claim.subject,
         details=claim.details,
         tags=dumps(sorted(claim.tags)).decode(),
+        watch_terms=dumps(claim.watch_terms or []).decode(),
         claimant=claim.claimant,
         source_id=source.id if source else None,
         source_name=source.name if source else None,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import ColumnElement, DateTime, Select, String, select, type_coerce
+from sqlalchemy import ColumnElement, DateTime, Select, String, Text, cast, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -79,13 +79,15 @@ def naive_utc(value: datetime | None) -> datetime | None:
 
 
 class ClaimRow(NamedTuple):
-    """Everything the API shows of a claim (instants naive UTC, tags JSON text)."""
+    """Everything the API shows of a claim (instants naive UTC, tags and watch terms JSON
+    text)."""
 
     id: int
     statement: str
     subject: str
     details: str
     tags: str
+    watch_terms: str
     claimant: str
     source_id: int | None
     source_name: str | None
@@ -188,6 +190,8 @@ def _claim_column(name: str, claims: Any) -> ColumnElement[Any]:
     }
     if name in looked_up:
         return looked_up[name].label(name)
+    if name == "watch_terms":  # JSON text, written into answers as it is
+        return cast(claims.c.watch_terms, Text).label(name)
     column = claims.c[name]
     return instant(column) if name in CLAIM_INSTANTS else column
 

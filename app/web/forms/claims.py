@@ -63,6 +63,7 @@ class ClaimFieldsForm(FlaskForm):
     claimed_on = StringField("Claimed on")
     window_start = StringField("Window opens")
     tags = StringField("Tags")
+    watch_terms = StringField("Watch terms")
     details = TextAreaField("Details")
 
     FIELDS = [
@@ -75,6 +76,7 @@ class ClaimFieldsForm(FlaskForm):
         "claimed_on",
         "window_start",
         "tags",
+        "watch_terms",
         "details",
     ]
 
