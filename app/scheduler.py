@@ -31,6 +31,7 @@ from app.clock import utcnow
 from app.db import database_unavailable
 from app.digests.job import run_digest_pass
 from app.sweep import run_sweep
+from app.webhook_job import run_webhook_pass
 
 log = logging.getLogger("claimwatch.scheduler")
 # A run that failed because the database was away is tried again this soon, not a whole
@@ -54,6 +55,7 @@ def scheduled_jobs(app: Flask) -> list[ScheduledJob]:
     return [
         ScheduledJob("sweep", run_sweep, app.config["SWEEP_INTERVAL"], "flagged {} claims"),
         ScheduledJob("digests", run_digest_pass, timedelta(minutes=1), "{}"),
+        ScheduledJob("webhooks", run_webhook_pass, timedelta(minutes=1), "{}"),
     ]
 
 

@@ -22,6 +22,12 @@ from app.models.enums import (
     TokenScope,
 )
 from app.models.users import ApiToken, User, UserSession
+from app.models.webhooks import (
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookFanout,
+    WebhookMessage,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -44,4 +50,8 @@ __all__ = [
     "TokenScope",
     "User",
     "UserSession",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookFanout",
+    "WebhookMessage",
 ]
