@@ -44,13 +44,15 @@ def test_the_sweep_runs_every_sweep_interval_starting_at_once(app):
     app.config["SWEEP_INTERVAL"] = timedelta(minutes=5)
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"sweep", "digests"}
+    assert set(jobs) == {"sweep", "digests", "webhooks"}
     job = jobs["sweep"]
     assert job.trigger.interval == timedelta(minutes=5)
     assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 300)
     assert abs(job.next_run_time - datetime.now(UTC)) < timedelta(seconds=5)
     assert jobs["digests"].trigger.interval == timedelta(minutes=1)
     assert jobs["digests"].max_instances == 1
+    assert jobs["webhooks"].trigger.interval == timedelta(minutes=1)
+    assert jobs["webhooks"].max_instances == 1
 
 
 def test_each_run_is_logged_with_its_count_and_duration(app, factory, session, caplog):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app.clock import utcnow
+from app.commands.sweep import parse_instant
 from app.models import WebhookEndpoint
 from app.unit_of_work import command_unit, get_session
 from app.webhook_job import run_webhook_pass
@@ -21,11 +23,17 @@ def webhooks_group() -> None:
 
 
 @webhooks_group.command("send")
+@click.option(
+    "--now",
+    callback=parse_instant,
+    metavar="ISO",
+    help="Act as if it were this instant (ISO 8601, UTC if bare; default: now).",
+)
 @with_appcontext
-def send_command() -> None:
+def send_command(now: datetime) -> None:
     """Turn new events into deliveries and send every delivery that is due (the scheduler
     does this every minute)."""
-    summary = run_webhook_pass(current_app._get_current_object(), utcnow())  # type: ignore[attr-defined]
+    summary = run_webhook_pass(current_app._get_current_object(), now)  # type: ignore[attr-defined]
     click.echo(f"webhooks: {summary}")
 
 

@@ -54,7 +54,7 @@ def deliver_again(
     """
     require_admin(actor)
     endpoint = get_endpoint(session, endpoint_id)
-    delivery = session.get(WebhookDelivery, delivery_id)
+    delivery = session.get(WebhookDelivery, delivery_id, populate_existing=True)
     if delivery is None or delivery.endpoint_id != endpoint.id:
         raise NotFound(f"webhook {endpoint_id} has no delivery {delivery_id}")
     if delivery.status not in ("delivered", "failed"):

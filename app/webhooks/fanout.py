@@ -12,6 +12,9 @@ pass records the newest id it saw and the first transaction id not yet started t
 knows nothing at or below that id can still appear, and only then moves `done_upto` there.
 Until then those events are looked at again (cheaply: their deliveries exist). An event's id
 is drawn after its transaction wrote the claim row, so that transaction already has an id.
+The running transactions are the whole server's: one left open anywhere (a long report, an
+idle session) holds `done_upto` back, and passes look at more events meanwhile; nothing is
+lost.
 SQLite has one writer at a time and gives ids in commit order: what a pass sees is final.
 """
 
@@ -91,12 +94,7 @@ def fan_out(session: Session, now: datetime) -> int:
         for endpoint in endpoints:
             if lows[endpoint.id] < upto:
                 made += _make_deliveries(session, endpoint, lows[endpoint.id], upto, now)
-    if not postgres:
-        settled = upto
-    elif seen_xmax is not None and xmin >= seen_xmax:
-        settled = seen_upto
-    else:
-        settled = done
+    settled = settled_upto(postgres, upto, done, seen_upto, seen_xmax, xmin)
     fanout = WebhookFanout.__table__
     session.execute(
         update(fanout)
@@ -108,6 +106,18 @@ def fan_out(session: Session, now: datetime) -> int:
         )
     )
     return made
+
+
+def settled_upto(
+    postgres: bool, upto: int, done: int, seen_upto: int, seen_xmax: int | None, xmin: int | None
+) -> int:
+    """How far events are final: what this pass saw (SQLite); on PostgreSQL what the last
+    pass saw once every transaction then running has ended, else where it stood."""
+    if not postgres:
+        return upto
+    if seen_xmax is not None and xmin is not None and xmin >= seen_xmax:
+        return max(done, min(seen_upto, upto))
+    return done
 
 
 def _wants(kinds: list[str] | None, kind: str) -> bool:
@@ -185,4 +195,5 @@ def _make_deliveries(session: Session, endpoint: Any, low: int, upto: int, now: 
     statement = insert_ignoring_conflicts(
         deliveries, dialect, "endpoint_id", "message_id"
     ).from_select(columns, source)
-    return max(session.execute(statement).rowcount, 0)
+    result = session.execute(statement.execution_options(preserve_rowcount=True))
+    return max(result.rowcount, 0)
