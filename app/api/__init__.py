@@ -13,7 +13,14 @@ MAX_BODY = 1024 * 1024
 
 def init_api(app: Flask) -> None:
     """Register the API's blueprints, error handling and body size limit on `app`."""
-    from app.api import actions, claimreview, claims, evidence, sources  # noqa: F401  (routes)
+    from app.api import (  # noqa: F401  (routes)
+        actions,
+        claimreview,
+        claims,
+        evidence,
+        sources,
+        webhooks,
+    )
     from app.api.docs import docs_bp
     from app.api.errors import register_error_handlers
     from app.api.feeds import feeds_bp

@@ -1,4 +1,5 @@
-"""The reviewers' web app: sign-in, claim pages, dashboard, sources, settings, users."""
+"""The reviewers' web app: sign-in, claim pages, dashboard, sources, settings, users,
+webhooks."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def init_web(app: Flask, settings: Settings) -> None:
         deliveries,
         settings_views,
         unsubscribe,
+        webhooks,
     )
     from app.web import sources as sources_views
     from app.web.templating import init_templating
@@ -54,6 +56,7 @@ def init_web(app: Flask, settings: Settings) -> None:
         settings_views.bp,
         admin.bp,
         deliveries.bp,
+        webhooks.bp,
     ]
     for bp in pages:
         app.register_blueprint(bp)

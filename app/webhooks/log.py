@@ -51,6 +51,19 @@ class DeliveryView:
     def can_deliver_again(self) -> bool:
         return self.status in ("delivered", "failed")
 
+    @property
+    def tries(self) -> int:
+        """Attempts made or counted (being queued again is not one)."""
+        return sum(entry["outcome"] != "requeued" for entry in self.attempts)
+
+
+def _entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A log entry with its instants as datetimes (they are stored as RFC 3339 text)."""
+    return {
+        key: datetime.fromisoformat(value) if key in ("at", "next_attempt_at") and value else value
+        for key, value in entry.items()
+    }
+
 
 def _view(endpoint: WebhookEndpoint, counts: dict[str, int]) -> EndpointView:
     return EndpointView(
@@ -150,7 +163,7 @@ def _deliveries(
             last_status=row.last_status,
             last_answer=row.last_answer,
             last_error=row.last_error,
-            attempts=list(row.attempt_log or []),
+            attempts=[_entry(entry) for entry in row.attempt_log or []],
             created_at=row.created_at,
             completed_at=row.completed_at,
         )

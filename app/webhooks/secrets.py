@@ -26,10 +26,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix the spec gives secrets, not a secret)
 SECRET_BYTES = 32
 NONCE_BYTES = 12
-_PURPOSE = b"claimwatch webhook endpoint secrets v1"
-_KEY_ID_PURPOSE = b"claimwatch webhook endpoint secrets v1: key id"
-# Bound into every ciphertext: a value sealed for another purpose does not open as a secret.
-_AAD = b"webhook endpoint secret"
+ENDPOINT_SECRETS = b"claimwatch webhook endpoint secrets v1"
+# The API's stored answer to a POST that created a secret (its Idempotency-Key replay).
+STORED_RESPONSES = b"claimwatch stored responses holding a secret v1"
 
 
 class SecretUnavailable(Exception):
@@ -48,21 +47,28 @@ def _derive(secret_key: str, purpose: bytes) -> bytes:
 
 
 class SecretBox:
-    """Seals secrets under SECRET_KEY and opens those sealed under it or a fallback."""
+    """Seals secrets under SECRET_KEY and opens those sealed under it or a fallback.
 
-    def __init__(self, secret_key: str, fallbacks: Sequence[str] = ()) -> None:
+    `purpose` picks the derived key (and is bound into every ciphertext): what is sealed for
+    one purpose does not open for another.
+    """
+
+    def __init__(
+        self, secret_key: str, fallbacks: Sequence[str] = (), purpose: bytes = ENDPOINT_SECRETS
+    ) -> None:
         self._keys: dict[str, AESGCM] = {}
+        self._aad = purpose
         self.key_id = ""
         for number, key in enumerate([secret_key, *fallbacks]):
-            key_id = _derive(key, _KEY_ID_PURPOSE)[:8].hex()
-            self._keys.setdefault(key_id, AESGCM(_derive(key, _PURPOSE)))
+            key_id = _derive(key, purpose + b": key id")[:8].hex()
+            self._keys.setdefault(key_id, AESGCM(_derive(key, purpose)))
             if number == 0:
                 self.key_id = key_id
 
     def seal(self, secret: str) -> tuple[str, str]:
         """(key id, ciphertext) of `secret`, sealed under the current SECRET_KEY."""
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._keys[self.key_id].encrypt(nonce, secret.encode("utf-8"), _AAD)
+        sealed = self._keys[self.key_id].encrypt(nonce, secret.encode("utf-8"), self._aad)
         return self.key_id, base64.b64encode(nonce + sealed).decode("ascii")
 
     def open(self, key_id: str, ciphertext: str) -> str:
@@ -75,7 +81,7 @@ class SecretBox:
             )
         try:
             raw = base64.b64decode(ciphertext, validate=True)
-            return box.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _AAD).decode("utf-8")
+            return box.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], self._aad).decode("utf-8")
         except (InvalidTag, ValueError, binascii.Error):
             raise SecretUnavailable("the stored secret does not open: it was altered") from None
 

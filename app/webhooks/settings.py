@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.outbound import OutboundPolicy
-from app.webhooks.secrets import SecretBox
+from app.webhooks.secrets import ENDPOINT_SECRETS, SecretBox
 
 
-def secret_box(config: Mapping[str, Any]) -> SecretBox:
+def secret_box(config: Mapping[str, Any], purpose: bytes = ENDPOINT_SECRETS) -> SecretBox:
     """Seals under SECRET_KEY; opens under it and SECRET_KEY_FALLBACKS."""
-    return SecretBox(config["SECRET_KEY"], tuple(config.get("SECRET_KEY_FALLBACKS") or ()))
+    fallbacks = tuple(config.get("SECRET_KEY_FALLBACKS") or ())
+    return SecretBox(config["SECRET_KEY"], fallbacks, purpose)
 
 
 def outbound_policy(config: Mapping[str, Any], timeout: float = 10.0) -> OutboundPolicy:
