@@ -8,8 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, URLField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.webhooks.endpoints import event_kinds
 from app.web.forms.choices import options
+from app.webhooks.endpoints import event_kinds
 
 FORMATS = [
     ("standard", "Standard Webhooks: signed JSON, for your own tools"),
