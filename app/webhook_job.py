@@ -11,12 +11,13 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.outbound import OutboundClient
@@ -67,31 +68,55 @@ def _setting(app: Flask, name: str, default: float) -> float:
     return value
 
 
-@contextlib.contextmanager
-def pass_session(app: Flask) -> Iterator[Session]:
-    """The pass's session, on one connection kept for the whole pass.
+class OutboxSteps:
+    """Where a pass's outbox steps run, each committed as it is done.
 
-    On PostgreSQL that connection does not wait for the WAL flush of its commits: the pass
-    commits once per delivery, and the wait would be most of a delivery's cost. A crash of
-    the sender loses nothing this way (the server has the commit); a crash of the database
-    server can forget the last fraction of a second of outcomes, and those deliveries are
-    sent again, with the same webhook-id.
+    PostgreSQL: one connection kept for the whole pass, in autocommit, so each step (one
+    statement) is its own transaction without BEGIN and COMMIT round trips; and that
+    connection does not wait for the WAL flush of its commits, which would be most of a
+    delivery's cost. A crash of the sender loses nothing this way (the server has the commit);
+    a crash of the database server can forget the last fraction of a second of outcomes, and
+    those deliveries are sent again, with the same webhook-id. Elsewhere (SQLite, the tests'
+    shared connection): the session's connection, committed after each step.
     """
+
+    def __init__(self, session: Session, autocommit: Connection | None) -> None:
+        self.session = session
+        self.autocommit = autocommit
+
+    def connection(self) -> Connection:
+        return self.autocommit if self.autocommit is not None else self.session.connection()
+
+    def commit(self) -> None:
+        if self.autocommit is None:
+            self.session.commit()
+
+
+@contextlib.contextmanager
+def pass_database(app: Flask) -> Iterator[tuple[Session, Callable[[], OutboxSteps]]]:
+    """The pass's session (the fan-out's transaction), and the outbox steps for after it."""
     db = get_db(app)
     if isinstance(db.bind, Connection) or db.engine.dialect.name != "postgresql":
         with job_session(app) as session:
-            yield session
+            yield session, lambda: OutboxSteps(session, None)
         return
-    with app.app_context(), db.bind.connect() as connection:
-        connection.exec_driver_sql("SET synchronous_commit = off")
-        connection.commit()
+    with (
+        app.app_context(),
+        db.bind.connect() as connection,
+        Session(bind=connection, expire_on_commit=False) as session,
+    ):
+
+        def autocommit() -> OutboxSteps:
+            connection.rollback()  # nothing of the fan-out is left open
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("SET synchronous_commit = off")
+            return OutboxSteps(session, connection)
+
         try:
-            with Session(bind=connection, expire_on_commit=False) as session:
-                yield session
+            yield session, autocommit
         finally:
-            connection.rollback()
-            connection.exec_driver_sql("RESET synchronous_commit")
-            connection.commit()
+            with contextlib.suppress(DBAPIError):
+                connection.exec_driver_sql("RESET synchronous_commit")
 
 
 def run_webhook_pass(app: Flask, now: datetime) -> WebhookPassSummary:
@@ -107,24 +132,25 @@ def run_webhook_pass(app: Flask, now: datetime) -> WebhookPassSummary:
         # Time moves on during a long pass: leases and retries count from the real moment.
         return now + timedelta(seconds=time.monotonic() - started)
 
-    with pass_session(app) as session:
+    with pass_database(app) as (session, outbox_steps):
         summary.queued = fan_out(session, now)
         session.commit()
+        steps = outbox_steps()
         owner = outbox.new_lease_owner()
         policy = outbound_policy(app.config, timeout)
         with OutboundClient(policy) as client:
             sender = BatchSender(client, secret_box(app.config), app.config["PUBLIC_URL"], clock)
             while True:
-                works = outbox.claim_batch(session, clock(), owner, lease, batch)
-                session.commit()
+                works = outbox.claim_batch(steps.connection(), clock(), owner, lease, batch)
+                steps.commit()
                 if not works:
                     break
-                _send(session, sender, works, owner, lease, workers, summary)
+                _send(steps, sender, works, owner, lease, workers, summary)
     return summary
 
 
 def _send(
-    session: Session,
+    steps: OutboxSteps,
     sender: BatchSender,
     works: list[outbox.Work],
     owner: str,
@@ -136,30 +162,35 @@ def _send(
     untried: list[int] = []
     paused: list[int] = []
 
-    def on_outcome(outcome: Outcome) -> None:
-        work, attempt = outcome.work, outcome.attempt
-        if attempt is None:
-            (paused if outcome.pause else untried).append(work.delivery_id)
-            return
-        recorded, decision = outbox.record(session, work, attempt, owner)
-        if not recorded:
-            log.warning("webhooks: lease on %s lapsed before its outcome", work.delivery_id)
-        elif decision["status"] == "delivered":
-            summary.delivered += 1
-        elif decision["status"] == "pending":
-            summary.retried += 1
-        else:
-            summary.failed += 1
-        if decision["outcome"] == "gone" and switch_off(
-            session, work.endpoint_id, attempt.at, "answered 410 Gone: the receiver is gone"
-        ):
-            summary.switched_off.append(work.endpoint_id)
-            log.warning("webhooks: endpoint %s answered 410; switched off", work.endpoint_id)
-        session.commit()
+    def on_outcomes(outcomes: list[Outcome]) -> None:
+        tried = []
+        for outcome in outcomes:
+            if outcome.attempt is None:
+                (paused if outcome.pause else untried).append(outcome.work.delivery_id)
+            else:
+                tried.append((outcome.work, outcome.attempt))
+        recorded, decisions = outbox.record(steps.connection(), tried, owner)
+        steps.commit()
+        if recorded < len(tried):
+            log.warning("webhooks: %d lease(s) lapsed before the outcome", len(tried) - recorded)
+        for (work, attempt), decision in zip(tried, decisions, strict=True):
+            state = decision["status"]
+            if state == "delivered":
+                summary.delivered += 1
+            elif state == "pending":
+                summary.retried += 1
+            else:
+                summary.failed += 1
+            if decision["outcome"] == "gone" and switch_off(
+                steps.connection(), work.endpoint_id, attempt.at, "answered 410 Gone"
+            ):
+                summary.switched_off.append(work.endpoint_id)
+                log.warning("webhooks: endpoint %s answered 410; switched off", work.endpoint_id)
+                steps.commit()
 
     stop_at = time.monotonic() + lease.total_seconds() / 2
-    sender.run(works, stop_at, workers, on_outcome)
-    outbox.release(session, untried, owner, pause=False)
-    outbox.release(session, paused, owner, pause=True)
-    session.commit()
+    sender.run(works, stop_at, workers, on_outcomes)
+    outbox.release(steps.connection(), untried, owner, pause=False)
+    outbox.release(steps.connection(), paused, owner, pause=True)
+    steps.commit()
     summary.given_back += len(untried) + len(paused)

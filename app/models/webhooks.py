@@ -94,10 +94,12 @@ class WebhookDelivery(Base):
     __table_args__ = (
         UniqueConstraint("endpoint_id", "message_id"),
         CheckConstraint(f"status IN ({_sql_in(DELIVERY_STATES)})", name="status"),
-        # The sender's claim query: pending rows whose next attempt has come.
+        # The sender's claim query: pending rows whose next attempt has come, in its order.
         Index(
             "ix_webhook_deliveries_pending_next_attempt_at",
             "next_attempt_at",
+            "message_id",
+            "endpoint_id",
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),

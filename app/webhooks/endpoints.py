@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.claims.access import Actor
@@ -210,7 +211,7 @@ def switch_on(session: Session, endpoint: WebhookEndpoint, now: datetime) -> Non
     session.flush()
 
 
-def switch_off(session: Session, endpoint_id: int, now: datetime, reason: str) -> bool:
+def switch_off(session: Session | Connection, endpoint_id: int, now: datetime, reason: str) -> bool:
     """Stop telling the endpoint (an admin's choice, or its 410): its waiting deliveries are
     paused, except any a sender is sending right now, which finish their attempt. False when
     it was off already."""

@@ -152,7 +152,8 @@ def _make_messages(
         ]
         if wanted:
             rows = event_messages(session.connection(), wanted, now)
-            session.execute(insert_ignoring_conflicts(messages, dialect, "event_id"), rows)
+            # One multi-row INSERT per page (not one statement per message).
+            session.execute(insert_ignoring_conflicts(messages, dialect, "event_id").values(rows))
         after = page[-1].id
 
 

@@ -4,6 +4,8 @@ Every state change is one conditional statement (`WHERE lease_owner = <us> AND s
 'pending'`), so two senders never take the same row and a sender whose lease has lapsed cannot
 overwrite the work of the one that took over. An attempt is recorded in the same UPDATE that
 changes the row's state (its log is a JSON list in the row), so recording costs one statement.
+Each function is Core on the connection given: on PostgreSQL the job runs them in autocommit,
+each statement its own transaction.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, bindparam, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -73,7 +75,7 @@ def new_lease_owner() -> str:
 
 
 def claim_batch(
-    session: Session, now: datetime, owner: str, lease: timedelta, limit: int
+    connection: Connection, now: datetime, owner: str, lease: timedelta, limit: int
 ) -> list[Work]:
     """Lease up to `limit` due deliveries of active endpoints that no live sender holds."""
     d = WebhookDelivery.__table__
@@ -90,13 +92,15 @@ def claim_batch(
             or_(d.c.lease_until.is_(None), d.c.lease_until <= now),
             active,
         )
-        .order_by(d.c.next_attempt_at, d.c.id)
+        # Oldest message first, every endpoint's delivery of it together: a backlog for one
+        # endpoint does not hold up the others, and a batch spans endpoints (sent in parallel).
+        .order_by(d.c.next_attempt_at, d.c.message_id, d.c.endpoint_id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         # Rows another sender is claiming right now are skipped, not waited for.
         claimable = claimable.with_for_update(skip_locked=True, of=d)
-    claimed = session.execute(
+    claimed = connection.execute(
         update(d)
         .where(d.c.id.in_(claimable.scalar_subquery()))
         .values(lease_owner=owner, lease_until=now + lease, attempts=d.c.attempts + 1)
@@ -106,7 +110,7 @@ def claim_batch(
     if not ids:
         return []
     e, m = WebhookEndpoint.__table__, WebhookMessage.__table__
-    rows = session.execute(
+    rows = connection.execute(
         select(
             d.c.id,
             d.c.attempts,
@@ -122,7 +126,7 @@ def claim_batch(
         .join(e, e.c.id == d.c.endpoint_id)
         .join(m, m.c.id == d.c.message_id)
         .where(d.c.id.in_(ids))
-        .order_by(d.c.next_attempt_at, d.c.id)
+        .order_by(d.c.next_attempt_at, d.c.message_id, d.c.endpoint_id)
     )
     return [Work(*row) for row in rows]
 
@@ -186,41 +190,47 @@ def decide(attempt: Attempt, attempts: int, rng: random.Random | None = None) ->
 
 
 def record(
-    session: Session, work: Work, attempt: Attempt, owner: str
-) -> tuple[bool, dict[str, Any]]:
-    """Record `attempt` on the row, if this sender still holds it: (recorded, the decision)."""
-    decision = decide(attempt, work.attempts)
-    error = attempt.error
-    if decision["status"] == "failed" and decision["outcome"] == "failed":
-        error = f"gave up after {work.attempts} attempts: {error or f'status {attempt.status}'}"
-    entry = {
-        "at": rfc3339(attempt.at),
-        "duration_ms": attempt.duration_ms,
-        "status": attempt.status,
-        "answer": attempt.answer,
-        "error": error,
-        "outcome": decision["outcome"],
-    }
-    if decision["next"] is not None:
-        entry["next_attempt_at"] = rfc3339(decision["next"])
-    result = session.connection().execute(
-        _RECORD,
-        {
-            "delivery_id": work.delivery_id,
-            "owner": owner,
-            "status": decision["status"],
-            "entry": dumps(entry).decode("utf-8"),
-            "last_status": attempt.status,
-            "last_answer": attempt.answer,
-            "last_error": error,
-            "next_attempt_at": decision["next"] or attempt.at,
-            "completed_at": None if decision["next"] else attempt.at,
-        },
-    )
-    return result.rowcount == 1, decision
+    connection: Connection, attempts: list[tuple[Work, Attempt]], owner: str
+) -> tuple[int, list[dict[str, Any]]]:
+    """Record each attempt on its row, if this sender still holds it, in one statement (one
+    parameter set per row): how many rows took it, and each row's decision."""
+    decisions, rows = [], []
+    for work, attempt in attempts:
+        decision = decide(attempt, work.attempts)
+        error = attempt.error
+        if decision["outcome"] == "failed":
+            error = f"gave up after {work.attempts} attempts: {error or f'status {attempt.status}'}"
+        entry = {
+            "at": rfc3339(attempt.at),
+            "duration_ms": attempt.duration_ms,
+            "status": attempt.status,
+            "answer": attempt.answer,
+            "error": error,
+            "outcome": decision["outcome"],
+        }
+        if decision["next"] is not None:
+            entry["next_attempt_at"] = rfc3339(decision["next"])
+        decisions.append(decision)
+        rows.append(
+            {
+                "delivery_id": work.delivery_id,
+                "owner": owner,
+                "status": decision["status"],
+                "entry": dumps(entry).decode("utf-8"),
+                "last_status": attempt.status,
+                "last_answer": attempt.answer,
+                "last_error": error,
+                "next_attempt_at": decision["next"] or attempt.at,
+                "completed_at": None if decision["next"] else attempt.at,
+            }
+        )
+    if not rows:
+        return 0, []
+    result = connection.execute(_RECORD, rows)
+    return result.rowcount, decisions
 
 
-def release(session: Session, delivery_ids: list[int], owner: str, *, pause: bool) -> None:
+def release(connection: Connection, delivery_ids: list[int], owner: str, *, pause: bool) -> None:
     """Give back rows this sender claimed but did not try (the attempt is not counted);
     `pause` when their endpoint has just been switched off."""
     if not delivery_ids:
@@ -232,7 +242,7 @@ def release(session: Session, delivery_ids: list[int], owner: str, *, pause: boo
     }
     if pause:
         values["status"] = "paused"
-    session.execute(
+    connection.execute(
         update(_TABLE)
         .where(
             _TABLE.c.id.in_(delivery_ids),

@@ -61,25 +61,27 @@ class BatchSender:
         works: list[Work],
         stop_at: float,
         workers: int,
-        on_outcome: Callable[[Outcome], None],
+        on_outcomes: Callable[[list[Outcome]], None],
     ) -> None:
-        """Send `works`, calling `on_outcome` in this thread for each, in each endpoint's order."""
+        """Send `works`, handing their outcomes to `on_outcomes` in this thread, in each
+        endpoint's order; outcomes of different endpoints that are ready together come in one
+        call (to be recorded in one statement)."""
         groups: dict[int, list[Work]] = {}
         for work in works:
             groups.setdefault(work.endpoint_id, []).append(work)
         if workers <= 1 or len(groups) <= 1:
             for group in groups.values():
                 for outcome in self._send_group(group, stop_at):
-                    on_outcome(outcome)
+                    on_outcomes([outcome])
             return
-        self._run_parallel(list(groups.values()), stop_at, workers, on_outcome)
+        self._run_parallel(list(groups.values()), stop_at, workers, on_outcomes)
 
     def _run_parallel(
         self,
         groups: list[list[Work]],
         stop_at: float,
         workers: int,
-        on_outcome: Callable[[Outcome], None],
+        on_outcomes: Callable[[list[Outcome]], None],
     ) -> None:
         handoff: queue.Queue[tuple[Outcome, threading.Event] | None] = queue.Queue()
 
@@ -97,19 +99,20 @@ class BatchSender:
             futures = [pool.submit(send, group) for group in groups]
             finished = 0
             while finished < len(groups):
-                item = handoff.get()
-                if item is None:
-                    finished += 1
-                    continue
-                outcome, recorded = item
+                ready = [handoff.get()]
+                while not handoff.empty():
+                    ready.append(handoff.get_nowait())
+                finished += ready.count(None)
+                items = [item for item in ready if item is not None]
                 try:
-                    if failure is None:
-                        on_outcome(outcome)
+                    if failure is None and items:
+                        on_outcomes([outcome for outcome, _ in items])
                 except BaseException as exc:  # the database went away: stop every worker
                     failure = exc
                     self._stopping.set()
                 finally:
-                    recorded.set()
+                    for _, recorded in items:
+                        recorded.set()
         if failure is not None:
             raise failure
         for future in futures:

@@ -138,7 +138,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_webhook_deliveries_pending_next_attempt_at",
-            ["next_attempt_at"],
+            ["next_attempt_at", "message_id", "endpoint_id"],
             unique=False,
             sqlite_where=sa.text("status = 'pending'"),
             postgresql_where=sa.text("status = 'pending'"),
