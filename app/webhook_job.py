@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -71,52 +72,58 @@ def _setting(app: Flask, name: str, default: float) -> float:
 class OutboxSteps:
     """Where a pass's outbox steps run, each committed as it is done.
 
-    PostgreSQL: one connection kept for the whole pass, in autocommit, so each step (one
-    statement) is its own transaction without BEGIN and COMMIT round trips; and that
-    connection does not wait for the WAL flush of its commits, which would be most of a
-    delivery's cost. A crash of the sender loses nothing this way (the server has the commit);
-    a crash of the database server can forget the last fraction of a second of outcomes, and
-    those deliveries are sent again, with the same webhook-id. Elsewhere (SQLite, the tests'
-    shared connection): the session's connection, committed after each step.
+    PostgreSQL: connections of the pass's own, in autocommit, so each step (one statement) is
+    its own transaction without BEGIN and COMMIT round trips; one per sending thread, so
+    endpoints are sent to in parallel, each recording its outcomes on its own connection. They
+    do not wait for the WAL flush of their commits, which would be most of a delivery's cost:
+    a crash of the sender loses nothing this way (the server has the commit); a crash of the
+    database server can forget the last fraction of a second of outcomes, and those
+    deliveries are sent again, with the same webhook-id. Elsewhere (SQLite, the tests' shared
+    connection): the session's connection, committed after each step, from one thread.
     """
 
-    def __init__(self, session: Session, autocommit: Connection | None) -> None:
+    def __init__(self, session: Session, bind: Engine | None = None) -> None:
         self.session = session
-        self.autocommit = autocommit
+        self.parallel = bind is not None
+        self._bind = bind
+        self._local = threading.local()
+        self._opened: list[Connection] = []
+        self._lock = threading.Lock()
 
     def connection(self) -> Connection:
-        return self.autocommit if self.autocommit is not None else self.session.connection()
+        if self._bind is None:
+            return self.session.connection()
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._bind.connect().execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("SET synchronous_commit = off")
+            self._local.connection = connection
+            with self._lock:
+                self._opened.append(connection)
+        return connection
 
     def commit(self) -> None:
-        if self.autocommit is None:
+        if self._bind is None:
             self.session.commit()
+
+    def close(self) -> None:
+        for connection in self._opened:
+            with contextlib.suppress(DBAPIError):
+                connection.exec_driver_sql("RESET synchronous_commit")
+            connection.close()
 
 
 @contextlib.contextmanager
-def pass_database(app: Flask) -> Iterator[tuple[Session, Callable[[], OutboxSteps]]]:
-    """The pass's session (the fan-out's transaction), and the outbox steps for after it."""
+def pass_database(app: Flask) -> Iterator[tuple[Session, OutboxSteps]]:
+    """The pass's session (the fan-out's transaction), and its outbox steps."""
     db = get_db(app)
-    if isinstance(db.bind, Connection) or db.engine.dialect.name != "postgresql":
-        with job_session(app) as session:
-            yield session, lambda: OutboxSteps(session, None)
-        return
-    with (
-        app.app_context(),
-        db.bind.connect() as connection,
-        Session(bind=connection, expire_on_commit=False) as session,
-    ):
-
-        def autocommit() -> OutboxSteps:
-            connection.rollback()  # nothing of the fan-out is left open
-            connection.execution_options(isolation_level="AUTOCOMMIT")
-            connection.exec_driver_sql("SET synchronous_commit = off")
-            return OutboxSteps(session, connection)
-
+    with job_session(app) as session:
+        bind = db.bind if isinstance(db.bind, Engine) else None
+        steps = OutboxSteps(session, bind if db.engine.dialect.name == "postgresql" else None)
         try:
-            yield session, autocommit
+            yield session, steps
         finally:
-            with contextlib.suppress(DBAPIError):
-                connection.exec_driver_sql("RESET synchronous_commit")
+            steps.close()
 
 
 def run_webhook_pass(app: Flask, now: datetime) -> WebhookPassSummary:
@@ -132,20 +139,24 @@ def run_webhook_pass(app: Flask, now: datetime) -> WebhookPassSummary:
         # Time moves on during a long pass: leases and retries count from the real moment.
         return now + timedelta(seconds=time.monotonic() - started)
 
-    with pass_database(app) as (session, outbox_steps):
+    with pass_database(app) as (session, steps):
         summary.queued = fan_out(session, now)
         session.commit()
-        steps = outbox_steps()
+        if not steps.parallel:
+            workers = 1
         owner = outbox.new_lease_owner()
         policy = outbound_policy(app.config, timeout)
         with OutboundClient(policy) as client:
             sender = BatchSender(client, secret_box(app.config), app.config["PUBLIC_URL"], clock)
-            while True:
-                works = outbox.claim_batch(steps.connection(), clock(), owner, lease, batch)
-                steps.commit()
-                if not works:
-                    break
-                _send(steps, sender, works, owner, lease, workers, summary)
+            try:
+                while True:
+                    works = outbox.claim_batch(steps.connection(), clock(), owner, lease, batch)
+                    steps.commit()
+                    if not works:
+                        break
+                    _send(steps, sender, works, owner, lease, workers, summary)
+            finally:
+                sender.close()
     return summary
 
 
@@ -161,19 +172,23 @@ def _send(
     """Send one claimed batch, committing each outcome as it comes."""
     untried: list[int] = []
     paused: list[int] = []
+    counting = threading.Lock()
 
-    def on_outcomes(outcomes: list[Outcome]) -> None:
-        tried = []
-        for outcome in outcomes:
-            if outcome.attempt is None:
-                (paused if outcome.pause else untried).append(outcome.work.delivery_id)
-            else:
-                tried.append((outcome.work, outcome.attempt))
-        recorded, decisions = outbox.record(steps.connection(), tried, owner)
+    def on_outcome(outcome: Outcome) -> None:
+        work, attempt = outcome.work, outcome.attempt
+        if attempt is None:
+            (paused if outcome.pause else untried).append(work.delivery_id)
+            return
+        connection = steps.connection()
+        recorded, [decision] = outbox.record(connection, [(work, attempt)], owner)
         steps.commit()
-        if recorded < len(tried):
-            log.warning("webhooks: %d lease(s) lapsed before the outcome", len(tried) - recorded)
-        for (work, attempt), decision in zip(tried, decisions, strict=True):
+        if not recorded:
+            log.warning("webhooks: the lease on %s lapsed before its outcome", work.delivery_id)
+        gone = decision["outcome"] == "gone" and switch_off(
+            connection, work.endpoint_id, attempt.at, "answered 410 Gone"
+        )
+        steps.commit()
+        with counting:
             state = decision["status"]
             if state == "delivered":
                 summary.delivered += 1
@@ -181,15 +196,12 @@ def _send(
                 summary.retried += 1
             else:
                 summary.failed += 1
-            if decision["outcome"] == "gone" and switch_off(
-                steps.connection(), work.endpoint_id, attempt.at, "answered 410 Gone"
-            ):
+            if gone:
                 summary.switched_off.append(work.endpoint_id)
                 log.warning("webhooks: endpoint %s answered 410; switched off", work.endpoint_id)
-                steps.commit()
 
     stop_at = time.monotonic() + lease.total_seconds() / 2
-    sender.run(works, stop_at, workers, on_outcomes)
+    sender.run(works, stop_at, workers, on_outcome)
     outbox.release(steps.connection(), untried, owner, pause=False)
     outbox.release(steps.connection(), paused, owner, pause=True)
     steps.commit()

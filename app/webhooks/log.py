@@ -116,11 +116,12 @@ def deliveries_of(
     before: int | None = None,
     status: str | None = None,
 ) -> tuple[list[DeliveryView], int | None]:
-    """The endpoint's deliveries, newest first, and the id to continue before (or None)."""
+    """The endpoint's deliveries, newest message first, and where the next page starts (the
+    last one's message id, to pass as `before`), or None."""
     get_endpoint(session, endpoint_id)  # NotFound first
     condition = WebhookDelivery.endpoint_id == endpoint_id
     if before is not None:
-        condition &= WebhookDelivery.id < before
+        condition &= WebhookDelivery.message_id < before
     if status is not None:
         condition &= WebhookDelivery.status == status
     return _deliveries(session, condition, limit)
@@ -145,10 +146,11 @@ def _deliveries(
             d.attempt_log,
             d.created_at,
             d.completed_at,
+            d.message_id,
         )
         .join(m, m.id == d.message_id)
         .where(condition)
-        .order_by(d.id.desc())
+        .order_by(d.message_id.desc())
         .limit(limit + 1)
     ).all()
     views = [
@@ -170,4 +172,4 @@ def _deliveries(
         for row in rows[:limit]
     ]
     more = len(rows) > limit
-    return views, (views[-1].id if more and views else None)
+    return views, (rows[limit - 1].message_id if more and limit else None)

@@ -2,9 +2,8 @@
 
 Each endpoint's deliveries go out in order, one at a time; different endpoints are sent to in
 parallel (up to `workers`), so one slow receiver does not hold up the others. Every outcome is
-handed to the caller's thread (which owns the database session) and recorded there before the
-worker sends that endpoint's next delivery: a crash repeats at most the one delivery in flight
-per endpoint.
+recorded (by the caller's `on_outcome`) before that endpoint's next delivery is sent: a crash
+repeats at most the one delivery in flight per endpoint.
 
 When an endpoint gives no answer (a timeout, no connection), the rest of its deliveries in the
 batch are not sent and count as an attempt ("deferred"); when it answers 410 the rest wait
@@ -14,7 +13,6 @@ is left is given back untried.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -55,66 +53,47 @@ class BatchSender:
         self.clock = clock
         self._signers: dict[tuple[int, str, str], Webhook] = {}
         self._stopping = threading.Event()
+        # Kept for the whole pass: the same threads (and so the same database connections of
+        # the caller's) send every batch.
+        self._pool: ThreadPoolExecutor | None = None
+
+    def close(self) -> None:
+        """Let the worker threads go (after the last batch)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     def run(
         self,
         works: list[Work],
         stop_at: float,
         workers: int,
-        on_outcomes: Callable[[list[Outcome]], None],
+        on_outcome: Callable[[Outcome], None],
     ) -> None:
-        """Send `works`, handing their outcomes to `on_outcomes` in this thread, in each
-        endpoint's order; outcomes of different endpoints that are ready together come in one
-        call (to be recorded in one statement)."""
+        """Send `works`; `on_outcome` records each outcome before that endpoint's next
+        delivery goes out. With `workers` > 1 it is called in the worker thread that sent
+        (it must then record on a connection of that thread's own)."""
         groups: dict[int, list[Work]] = {}
         for work in works:
             groups.setdefault(work.endpoint_id, []).append(work)
         if workers <= 1 or len(groups) <= 1:
             for group in groups.values():
                 for outcome in self._send_group(group, stop_at):
-                    on_outcomes([outcome])
+                    on_outcome(outcome)
             return
-        self._run_parallel(list(groups.values()), stop_at, workers, on_outcomes)
-
-    def _run_parallel(
-        self,
-        groups: list[list[Work]],
-        stop_at: float,
-        workers: int,
-        on_outcomes: Callable[[list[Outcome]], None],
-    ) -> None:
-        handoff: queue.Queue[tuple[Outcome, threading.Event] | None] = queue.Queue()
 
         def send(group: list[Work]) -> None:
             try:
                 for outcome in self._send_group(group, stop_at):
-                    recorded = threading.Event()
-                    handoff.put((outcome, recorded))
-                    recorded.wait()
-            finally:
-                handoff.put(None)
+                    on_outcome(outcome)
+            except BaseException:
+                self._stopping.set()  # the database went away: the other workers stop too
+                raise
 
-        failure: BaseException | None = None
-        with ThreadPoolExecutor(max_workers=min(workers, len(groups))) as pool:
-            futures = [pool.submit(send, group) for group in groups]
-            finished = 0
-            while finished < len(groups):
-                ready = [handoff.get()]
-                while not handoff.empty():
-                    ready.append(handoff.get_nowait())
-                finished += ready.count(None)
-                items = [item for item in ready if item is not None]
-                try:
-                    if failure is None and items:
-                        on_outcomes([outcome for outcome, _ in items])
-                except BaseException as exc:  # the database went away: stop every worker
-                    failure = exc
-                    self._stopping.set()
-                finally:
-                    for _, recorded in items:
-                        recorded.set()
-        if failure is not None:
-            raise failure
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhooks")
+        futures = [self._pool.submit(send, group) for group in groups.values()]
+        for future in futures:
+            future.exception()  # wait for every worker before raising the first failure
         for future in futures:
             future.result()
 
