@@ -1,9 +1,10 @@
 """Sending a claimed batch through the outgoing-request guard, one endpoint per worker.
 
-Each endpoint's deliveries go out in order, one at a time; different endpoints are sent to in
-parallel (up to `workers`), so one slow receiver does not hold up the others. Every outcome is
-recorded (by the caller's `on_outcome`) before that endpoint's next delivery is sent: a crash
-repeats at most the one delivery in flight per endpoint.
+Each endpoint's deliveries go out in order, one at a time, and each outcome is recorded before
+that endpoint's next delivery is sent: a crash repeats at most the one delivery in flight per
+endpoint. Endpoints are shared out among worker threads (up to `workers`), so one slow
+receiver holds up only its own share; a worker takes its endpoints in rounds (one delivery of
+each) and records a round's outcomes together, one statement round trip for them all.
 
 When an endpoint gives no answer (a timeout, no connection), the rest of its deliveries in the
 batch are not sent and count as an attempt ("deferred"); when it answers 410 the rest wait
@@ -67,35 +68,54 @@ class BatchSender:
         works: list[Work],
         stop_at: float,
         workers: int,
-        on_outcome: Callable[[Outcome], None],
+        on_outcomes: Callable[[list[Outcome]], None],
     ) -> None:
-        """Send `works`; `on_outcome` records each outcome before that endpoint's next
-        delivery goes out. With `workers` > 1 it is called in the worker thread that sent
-        (it must then record on a connection of that thread's own)."""
+        """Send `works`: the endpoints are shared out among up to `workers` threads; each
+        thread takes its endpoints in rounds, one delivery of each per round, and hands the
+        round's outcomes to `on_outcomes` (to record them together) before the next round. With
+        more than one worker, `on_outcomes` is called in the worker's thread (it must then
+        record on a connection of that thread's own)."""
         groups: dict[int, list[Work]] = {}
         for work in works:
             groups.setdefault(work.endpoint_id, []).append(work)
-        if workers <= 1 or len(groups) <= 1:
-            for group in groups.values():
-                for outcome in self._send_group(group, stop_at):
-                    on_outcome(outcome)
+        count = max(1, min(workers, len(groups)))
+        shares = [list(groups.values())[n::count] for n in range(count)]
+        if count == 1:
+            self._send_share(shares[0], stop_at, on_outcomes)
             return
-
-        def send(group: list[Work]) -> None:
-            try:
-                for outcome in self._send_group(group, stop_at):
-                    on_outcome(outcome)
-            except BaseException:
-                self._stopping.set()  # the database went away: the other workers stop too
-                raise
-
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhooks")
-        futures = [self._pool.submit(send, group) for group in groups.values()]
+        futures = [
+            self._pool.submit(self._send_share, share, stop_at, on_outcomes) for share in shares
+        ]
         for future in futures:
             future.exception()  # wait for every worker before raising the first failure
         for future in futures:
             future.result()
+
+    def _send_share(
+        self,
+        groups: list[list[Work]],
+        stop_at: float,
+        on_outcomes: Callable[[list[Outcome]], None],
+    ) -> None:
+        """Rounds over these endpoints: each one's next delivery is sent only once its
+        previous outcome has been recorded."""
+        senders = [self._send_group(group, stop_at) for group in groups]
+        try:
+            while senders:
+                outcomes = []
+                for sender in list(senders):
+                    outcome = next(sender, None)
+                    if outcome is None:
+                        senders.remove(sender)
+                    else:
+                        outcomes.append(outcome)
+                if outcomes:
+                    on_outcomes(outcomes)
+        except BaseException:
+            self._stopping.set()  # the database went away: the other workers stop too
+            raise
 
     def _send_group(self, group: list[Work], stop_at: float) -> Iterator[Outcome]:
         no_answer: str | None = None
