@@ -66,6 +66,12 @@ def test_an_admin_adds_a_webhook_sends_a_test_and_sees_it_answered(
     row.get_by_text("Log").click()
     assert "delivered · 200" in row.locator("ol.attempt-log").inner_text()
     screenshot(page, "webhook-log.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (page.url, f"{served.url}/admin/webhooks"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a phone"
+    screenshot(page, "webhooks-phone.png")
 
     [request] = receiver.at("/desk")
     assert request.payload["type"] == "claimwatch.test" and receiver.refused == []
