@@ -195,14 +195,13 @@ def _send(
                 (paused if outcome.pause else untried).append(outcome.work.delivery_id)
             else:
                 tried.append((outcome.work, outcome.attempt))
-        connection = steps.connection()
-        recorded, decisions = outbox.record(connection, tried, owner)
+        recorded, decisions = outbox.record(steps.connection(), tried, owner)
         steps.commit()
         if recorded < len(tried):
             log.warning("webhooks: %d lease(s) lapsed before the outcome", len(tried) - recorded)
         for (work, attempt), decision in zip(tried, decisions, strict=True):
             gone = decision["outcome"] == "gone" and switch_off(
-                connection, work.endpoint_id, attempt.at, "answered 410 Gone"
+                steps.connection(), work.endpoint_id, attempt.at, "answered 410 Gone"
             )
             steps.commit()
             with counting:
