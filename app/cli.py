@@ -11,15 +11,15 @@ from flask.cli import with_appcontext
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the scheduled jobs (the sweep every SWEEP_INTERVAL, the digests every minute, the
-    watched feeds every WATCH_INTERVAL) until SIGTERM or Ctrl-C."""
+    """Run the scheduled jobs (the sweep every SWEEP_INTERVAL, the digests and the webhooks
+    every minute, the watched feeds every WATCH_INTERVAL) until SIGTERM or Ctrl-C."""
     from app.scheduler import run_scheduler
 
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import claims, db, demo, sweep, users, watches
+    from app.commands import claims, db, demo, sweep, users, watches, webhooks
     from app.digests import cli as digests
 
     for command in (
@@ -31,6 +31,7 @@ def register_commands(app: Flask) -> None:
         digests.digests_group,
         sweep.sweep_command,
         watches.watches_group,
+        webhooks.webhooks_group,
         scheduler_command,
     ):
         app.cli.add_command(command)

@@ -30,6 +30,8 @@ class Settings:
 
     env: str
     secret_key: str
+    # Earlier SECRET_KEYs, still accepted while they are rotated out (sessions, webhook secrets).
+    secret_key_fallbacks: tuple[str, ...]
     database_url: str
     instance_path: Path
     public_url: str
@@ -231,6 +233,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key = development_secret(instance_path) if env == "development" else "testing"
     elif env == "production" and len(secret_key) < 16:
         raise ConfigError("SECRET_KEY is too short; use at least 16 random characters")
+    fallbacks = tuple(
+        key.strip() for key in env_vars.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()
+    )
 
     default_db = f"sqlite:///{instance_path / 'claimwatch.db'}"
     database_url = check_database_url(env_vars.get("DATABASE_URL") or default_db)
@@ -255,6 +260,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         env=env,
         secret_key=secret_key,
+        secret_key_fallbacks=fallbacks,
         database_url=database_url,
         instance_path=instance_path,
         public_url=public_url,

@@ -32,6 +32,7 @@ from app.db import database_unavailable
 from app.digests.job import run_digest_pass
 from app.polling import run_watch_poll
 from app.sweep import run_sweep
+from app.webhook_job import run_webhook_pass
 
 log = logging.getLogger("claimwatch.scheduler")
 # A run that failed because the database was away is tried again this soon, not a whole
@@ -56,6 +57,7 @@ def scheduled_jobs(app: Flask) -> list[ScheduledJob]:
         ScheduledJob("sweep", run_sweep, app.config["SWEEP_INTERVAL"], "flagged {} claims"),
         ScheduledJob("digests", run_digest_pass, timedelta(minutes=1), "{}"),
         ScheduledJob("watches", run_watch_poll, app.config["WATCH_INTERVAL"], "{}"),
+        ScheduledJob("webhooks", run_webhook_pass, timedelta(minutes=1), "{}"),
     ]
 
 

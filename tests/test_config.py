@@ -133,3 +133,16 @@ def test_an_smtp_login_must_be_encrypted_and_its_password_is_never_shown():
         "smtps://desk:s3cret@mail.example",
     ):
         assert load_settings({**BASE, "SMTP_URL": fine}).smtp_url == fine
+
+
+def test_secret_key_fallbacks_are_a_comma_separated_list_that_old_session_cookies_pass(tmp_path):
+    settings = load_settings({**BASE, "SECRET_KEY_FALLBACKS": " old-key-1 , old-key-2,"})
+    assert settings.secret_key_fallbacks == ("old-key-1", "old-key-2")
+    assert load_settings(BASE).secret_key_fallbacks == ()
+
+    old = create_app({**BASE, "SECRET_KEY": "old-key-1", "INSTANCE_PATH": str(tmp_path)})
+    cookie = old.session_interface.get_signing_serializer(old).dumps({"seen": 1})
+    rotated = create_app(
+        {**BASE, "SECRET_KEY_FALLBACKS": "old-key-1", "INSTANCE_PATH": str(tmp_path)}
+    )
+    assert rotated.session_interface.get_signing_serializer(rotated).loads(cookie) == {"seen": 1}

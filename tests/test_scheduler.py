@@ -45,7 +45,7 @@ def test_the_sweep_runs_every_sweep_interval_starting_at_once(app):
     app.config["WATCH_INTERVAL"] = timedelta(minutes=15)
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"sweep", "digests", "watches"}
+    assert set(jobs) == {"sweep", "digests", "watches", "webhooks"}
     job = jobs["sweep"]
     assert job.trigger.interval == timedelta(minutes=5)
     assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 300)
@@ -54,6 +54,8 @@ def test_the_sweep_runs_every_sweep_interval_starting_at_once(app):
     assert jobs["digests"].max_instances == 1
     assert jobs["watches"].trigger.interval == timedelta(minutes=15)
     assert jobs["watches"].max_instances == 1
+    assert jobs["webhooks"].trigger.interval == timedelta(minutes=1)
+    assert jobs["webhooks"].max_instances == 1
 
 
 def test_each_run_is_logged_with_its_count_and_duration(app, factory, session, caplog):

@@ -21,6 +21,7 @@ def init_api(app: Flask) -> None:
         leads,
         sources,
         watches,
+        webhooks,
     )
     from app.api.docs import docs_bp
     from app.api.errors import register_error_handlers

@@ -129,6 +129,22 @@ def authenticate_writer(now: datetime) -> TokenUser:
     return grant.user
 
 
+def authenticate_admin(now: datetime, *, write: bool = False) -> TokenUser:
+    """The admin behind the request's token (webhooks): any scope to read, the write scope to
+    change; 401 / 403, before anything about the request itself is looked at."""
+    if write:
+        user = authenticate_writer(now)
+    else:
+        grant = find_token_grant(read_connection(), _bearer(), now)
+        if grant is None:
+            raise _invalid_token()
+        _touch(grant, now)
+        user = grant.user
+    if not user.is_admin:
+        raise PermissionDenied("only admins manage webhooks")
+    return user
+
+
 def _touch(grant: TokenGrant, now: datetime) -> None:
     if grant.last_used_at is None or now - grant.last_used_at >= LAST_USED_RESOLUTION:
         record_use(get_session(), grant.token_id, now)

@@ -5,7 +5,9 @@ is inserted before the view runs, in the request's unit of work: a second reques
 same key waits on the unique index (PostgreSQL) or the write lock (SQLite) until the first
 commits, then finds the stored response. The same key with another body (or for another
 operation) is a 422. Keys are per user and live for a day. A refused request (4xx) keeps no
-key, since its unit of work is rolled back: retrying it runs it again.
+key, since its unit of work is rolled back: retrying it runs it again. A response that holds a
+secret shown once (a new webhook's) is stored encrypted (`keep_sealed`), so the key table
+does not reveal it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,6 +30,8 @@ from app.claims.errors import ValidationError
 from app.clock import utcnow
 from app.models import IdempotencyKey
 from app.unit_of_work import get_session
+from app.webhooks.secrets import STORED_RESPONSES
+from app.webhooks.settings import secret_box
 from app.wire import canonical, loads
 
 HEADER = "Idempotency-Key"
@@ -38,6 +42,7 @@ MAX_KEY = 200
 _KEY = re.compile(r"^[!-~](?:[ !-~]*[!-~])?$")
 PATTERN = "^[!-~]{1,200}$"
 REPLAYED_HEADERS = ("Location", "ETag", "Content-Type")
+SEALED = "sealed:"
 PARAMETER = {
     "name": HEADER,
     "in": "header",
@@ -85,10 +90,28 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         claimed.response_headers = {
             name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
         }
-        claimed.response_body = response.get_data(as_text=True)
+        body = response.get_data(as_text=True)
+        claimed.response_body = _seal(body) if g.get("response_holds_secret") else body
         return response
 
     return wrapper
+
+
+def keep_sealed() -> None:
+    """This request's response holds a secret: store it encrypted for a replay."""
+    g.response_holds_secret = True
+
+
+def _seal(body: str) -> str:
+    key_id, sealed = secret_box(current_app.config, STORED_RESPONSES).seal(body)
+    return f"{SEALED}{key_id}:{sealed}"
+
+
+def _unseal(body: str) -> str:
+    if not body.startswith(SEALED):
+        return body
+    key_id, _, sealed = body.removeprefix(SEALED).partition(":")
+    return secret_box(current_app.config, STORED_RESPONSES).open(key_id, sealed)
 
 
 def _claim(
@@ -126,7 +149,7 @@ def _find(session: Session, user: Actor, key: str) -> IdempotencyKey | None:
 def _replay(row: IdempotencyKey, digest: str) -> Response:
     if row.request_hash != digest:
         raise ValidationError.single(HEADER, "was already used with a different request")
-    response = Response(row.response_body, status=row.status_code)
+    response = Response(_unseal(row.response_body), status=row.status_code)
     response.headers.update(row.response_headers)
     response.headers["Idempotent-Replayed"] = "true"
     return response

@@ -53,6 +53,7 @@ class Operation:
     headers: Sequence[Mapping[str, Any]] = ()
     scope: str | None = "read"
     path_params: Sequence[str] = ()
+    admin: bool = False
 
 
 OPERATIONS: list[Operation] = []
@@ -103,8 +104,10 @@ def operation(
     headers: Sequence[Mapping[str, Any]] = (),
     scope: str | None = "read",
     errors: Sequence[int] = (),
+    admin: bool = False,
 ) -> Callable[[F], F]:
-    """Register the view for `method rule` on `bp` and document it as one operation."""
+    """Register the view for `method rule` on `bp` and document it as one operation; `admin`:
+    only a token held by an admin may call it."""
     prefix = bp.url_prefix or ""
     path, params = rule_to_path(prefix + rule)
     all_replies = dict(replies)
@@ -113,7 +116,7 @@ def operation(
     codes = set(errors) | {400, 431, 503}
     if scope is not None:
         codes |= {401, 429}  # 429: refused tokens past API_AUTH_FAILURE_LIMIT (auth_limits)
-    if scope == "write":
+    if scope == "write" or admin:
         codes |= {403}
     if params:
         codes |= {404}
@@ -144,6 +147,7 @@ def operation(
                 headers,
                 scope,
                 params,
+                admin,
             )
         )
         return view
@@ -195,9 +199,14 @@ def build_document(title: str, version: str, extra_models: Sequence[type[BaseMod
             "security": [{"bearer": []}] if op.scope else [],
         }
         if op.scope:
-            item["description"] = f"Needs a token with the `{op.scope}` scope" + (
-                " held by a reviewer or admin." if op.scope == "write" else "."
+            holder = (
+                " held by an admin."
+                if op.admin
+                else " held by a reviewer or admin."
+                if op.scope == "write"
+                else "."
             )
+            item["description"] = f"Needs a token with the `{op.scope}` scope{holder}"
         if op.body is not None:
             item["requestBody"] = {
                 "required": True,

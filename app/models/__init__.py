@@ -24,6 +24,12 @@ from app.models.enums import (
 )
 from app.models.users import ApiToken, User, UserSession
 from app.models.watches import ClaimTerm, ClaimTermWord, Lead, Watch, WatchEntry
+from app.models.webhooks import (
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookFanout,
+    WebhookMessage,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -52,4 +58,8 @@ __all__ = [
     "UserSession",
     "Watch",
     "WatchEntry",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookFanout",
+    "WebhookMessage",
 ]

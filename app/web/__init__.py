@@ -1,4 +1,5 @@
-"""The reviewers' web app: sign-in, claim pages, dashboard, sources, settings, users."""
+"""The reviewers' web app: sign-in, claim pages, dashboard, sources, settings, users,
+webhooks."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def init_web(app: Flask, settings: Settings) -> None:
         similar,
         unsubscribe,
         watches,
+        webhooks,
     )
     from app.web import sources as sources_views
     from app.web.templating import init_templating
@@ -64,6 +66,7 @@ def init_web(app: Flask, settings: Settings) -> None:
         leads.bp,
         watches.bp,
         similar.bp,
+        webhooks.bp,
     ]
     for bp in pages:
         app.register_blueprint(bp)

@@ -57,7 +57,8 @@ def conformance_app(tmp_path):
 def conformance_token(conformance_app):
     with conformance_app.app_context():
         session = get_session()
-        user = create_user(session, NOW, "conformance@newsroom.example", "reviewer", "Conf")
+        # An admin, so that the admins' operations (webhooks) are run too, not only refused.
+        user = create_user(session, NOW, "conformance@newsroom.example", "admin", "Conf")
         _, secret = create_token(session, user, NOW, "schemathesis", "write")
         session.commit()
     return secret

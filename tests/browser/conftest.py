@@ -62,8 +62,10 @@ def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
     directory = tmp_path_factory.mktemp("served")
+    # A test module may set SERVED_SETTINGS (e.g. ALLOW_PRIVATE_URLS) for its app.
+    settings = getattr(request.module, "SERVED_SETTINGS", {})
     with fresh_database(request.param, directory) as url:
-        app = create_app(app_config(url, INSTANCE_PATH=str(directory)))
+        app = create_app(app_config(url, INSTANCE_PATH=str(directory), **settings))
         served = Served("", app, request.param)
         with app.app_context():
             session = get_session()

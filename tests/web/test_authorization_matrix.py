@@ -2,7 +2,8 @@
 
 A route that is not listed in ACCESS fails the test, so a new route cannot ship without
 deciding who may use it. Callers: no one, each web role (signed in, with a CSRF token), a
-reviewer's read and write tokens, a viewer's write token, and revoked and expired tokens.
+reviewer's read and write tokens, a viewer's write token, an admin's read and write tokens, and
+revoked and expired tokens.
 Web sessions never open the API and tokens never open the web pages.
 """
 
@@ -16,6 +17,9 @@ from flask import Flask
 
 from app.accounts.tokens import create_token, revoke_token
 from app.models import User
+from app.webhooks.actions import send_test
+from app.webhooks.endpoints import create_endpoint
+from app.webhooks.settings import outbound_policy, secret_box
 from tests.conftest import NOW
 from tests.web.conftest import PASSWORD, Browser
 
@@ -64,6 +68,14 @@ ACCESS: dict[str, str] = {
     "watches.add": "web_write",
     "watches.remove": "web_write",
     "similar.index": "web_read",
+    "webhooks.index": "web_admin",
+    "webhooks.create": "web_admin",
+    "webhooks.show": "web_admin",
+    "webhooks.update": "web_admin",
+    "webhooks.delete": "web_admin",
+    "webhooks.send_test": "web_admin",
+    "webhooks.new_secret": "web_admin",
+    "webhooks.deliver_again": "web_admin",
     # The signed link is the credential: anyone holding it may see the page and turn the
     # digest off, without a session or CSRF token (RFC 8058 one-click).
     "digests.confirm_unsubscribe": "public",
@@ -93,6 +105,15 @@ ACCESS: dict[str, str] = {
     "api.acceptLead": "api_write",
     "api.dismissLead": "api_write",
     "api.listSimilarClaims": "api_read",
+    # Webhooks: an admin's token only; reads with any scope, changes with a write token.
+    "api.listWebhooks": "api_admin_read",
+    "api.getWebhook": "api_admin_read",
+    "api.listWebhookDeliveries": "api_admin_read",
+    "api.createWebhook": "api_admin_write",
+    "api.editWebhook": "api_admin_write",
+    "api.deleteWebhook": "api_admin_write",
+    "api.testWebhook": "api_admin_write",
+    "api.redeliverWebhookDelivery": "api_admin_write",
 }
 
 CALLERS = (
@@ -100,13 +121,25 @@ CALLERS = (
     "read_token",
     "write_token",
     "viewer_write_token",
+    "admin_read_token",
+    "admin_write_token",
     "revoked_token",
     "expired_token",
     "viewer",
     "reviewer",
     "admin",
 )
-TOKENS = {"read_token", "write_token", "viewer_write_token", "revoked_token", "expired_token"}
+TOKENS = {
+    "read_token",
+    "write_token",
+    "viewer_write_token",
+    "admin_read_token",
+    "admin_write_token",
+    "revoked_token",
+    "expired_token",
+}
+READ_SCOPE = {"read_token", "admin_read_token"}
+ADMIN_TOKENS = {"admin_read_token", "admin_write_token"}
 SIGNED_IN = {"viewer", "reviewer", "admin"}
 
 
@@ -130,7 +163,9 @@ def expected(access: str, caller: str) -> str:
         return "allowed"
     if caller not in TOKENS or caller in {"revoked_token", "expired_token"}:
         return "401"
-    if access == "api_write" and caller in {"read_token", "viewer_write_token"}:
+    if access.startswith("api_admin") and caller not in ADMIN_TOKENS:
+        return "403"
+    if access in ("api_write", "api_admin_write") and caller in READ_SCOPE | {"viewer_write_token"}:
         return "403"
     return "allowed"
 
@@ -167,6 +202,12 @@ def world(app: Flask, session, factory) -> World:
         expires_at=NOW - timedelta(days=1),
     )
     spare, _ = create_token(session, reviewer, NOW, "to revoke", "read", expires_at=later)
+    _, admin_read = create_token(session, admin, NOW, "admin read", "read")
+    _, admin_write = create_token(session, admin, NOW, "admin write", "write")
+    box, policy = secret_box(app.config), outbound_policy(app.config)
+    page_hook, _ = create_endpoint(session, admin, NOW, {"url": "https://a.example/"}, box, policy)
+    api_hook, _ = create_endpoint(session, admin, NOW, {"url": "https://b.example/"}, box, policy)
+    delivery = send_test(session, admin, NOW, api_hook.id)
     session.commit()
 
     def browser(user: User | None) -> Browser:
@@ -187,6 +228,8 @@ def world(app: Flask, session, factory) -> World:
         "read_token": read,
         "write_token": write,
         "viewer_write_token": viewer_write,
+        "admin_read_token": admin_read,
+        "admin_write_token": admin_write,
         "revoked_token": revoked,
         "expired_token": expired,
     }
@@ -200,6 +243,9 @@ def world(app: Flask, session, factory) -> World:
         "source_id": claim.source_id,
         "token_id": spare.id,
         "user_id": viewer.id,
+        "endpoint_id": page_hook.id,
+        "webhook_id": api_hook.id,
+        "delivery_id": delivery.id,
         "filename": 0,
     }
     return World(callers, params)
@@ -227,8 +273,9 @@ def request_for(rule, method: str, params: dict[str, int | str]) -> str:
     return path
 
 
-# Routes that end or change the caller's own access go last, so they cannot spoil the others.
-LAST = ("auth.sign_out",)
+# Routes that end or change the caller's own access go last, so they cannot spoil the others;
+# so do the removals of the two webhooks the other routes use.
+LAST = ("auth.sign_out", "webhooks.delete", "api.deleteWebhook")
 
 
 def test_every_route_answers_every_caller_as_expected(app: Flask, world: World):

@@ -13,8 +13,10 @@ aware, and `app.wire` writes them as UTC. Tags are JSON text, `claim_tags()` rea
 
 from app.claims.reads.claim import (
     read_claim,
+    read_claims_by_id,
     read_event,
     read_events,
+    read_events_by_id,
     read_evidence,
     read_evidence_item,
     row_of,
@@ -51,8 +53,10 @@ __all__ = [
     "claim_tags",
     "groups_of",
     "read_claim",
+    "read_claims_by_id",
     "read_event",
     "read_events",
+    "read_events_by_id",
     "read_evidence",
     "read_evidence_item",
     "row_of",

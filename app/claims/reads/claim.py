@@ -1,7 +1,8 @@
-"""One claim with its evidence, and a claim's history."""
+"""One claim with its evidence, and a claim's history; several of them at once (webhooks)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
@@ -115,3 +116,38 @@ def read_event(connection: Connection, event_id: int) -> EventRow:
     """One event (as a face answers with the event an action wrote)."""
     table = ClaimEvent.__table__
     return EventRow(*connection.execute(select_events().where(table.c.id == event_id)).one())
+
+
+def read_claims_by_id(
+    connection: Connection, claim_ids: Collection[int]
+) -> dict[int, tuple[ClaimRow, list[EvidenceRow]]]:
+    """Several claims with their evidence, in two statements (those that exist)."""
+    if not claim_ids:
+        return {}
+    claims = Claim.__table__
+    rows = connection.execute(
+        select_claims(ClaimRow, claims).where(claims.c.id.in_(list(claim_ids)))
+    )
+    found = {row.id: (ClaimRow(*row), []) for row in rows}
+    evidence = Evidence.__table__
+    # The claim id rides along as the last column, after EvidenceRow's.
+    items = connection.execute(
+        select_evidence()
+        .add_columns(evidence.c.claim_id)
+        .where(evidence.c.claim_id.in_(list(found)))
+        .order_by(evidence.c.id)
+    )
+    for item in items:
+        found[item[-1]][1].append(EvidenceRow(*item[:-1]))
+    return found
+
+
+def read_events_by_id(connection: Connection, event_ids: Collection[int]) -> list[EventRow]:
+    """Several events (in id order), in one statement."""
+    if not event_ids:
+        return []
+    table = ClaimEvent.__table__
+    rows = connection.execute(
+        select_events().where(table.c.id.in_(list(event_ids))).order_by(table.c.id)
+    )
+    return [EventRow(*row) for row in rows]
