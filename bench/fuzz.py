@@ -32,12 +32,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.users import regenerate_feed_key
 from app.db import make_engine
-from app.models import Claim, Evidence, User
+from app.models import Claim, Evidence, Lead, User
 from bench.fuzz_hostile import Battery, check_everything_still_works, check_export
 from bench.stack import (
     BIN,
@@ -98,6 +99,10 @@ SEEDED = """
 "path.claim_id" = {claim_id}
 "path.evidence_id" = {evidence_id}
 "path.source_id" = {source_id}
+"path.lead_id" = {lead_id}
+"path.watch_id" = {watch_id}
+"path.webhook_id" = {webhook_id}
+"path.delivery_id" = {delivery_id}
 """
 CHECKER_PASSWORD = secrets.token_urlsafe(16)  # a viewer of this throw-away database
 
@@ -114,16 +119,41 @@ def feed_key(url: str, email: str) -> str:
 
 
 def seeded_ids(url: str) -> dict[str, int]:
-    """A claim of the demo with evidence, that evidence item and the claim's source."""
+    """A claim of the demo with a lead and evidence: the claim, its lead, the watch the lead
+    came from, its first evidence item and its source."""
     engine = make_engine(url)
     with Session(engine) as session:
-        item = session.scalars(select(Evidence).order_by(Evidence.id)).first()
-        assert item is not None, "the demo data has evidence"
-        claim = session.get(Claim, item.claim_id)
+        lead = session.scalars(select(Lead).order_by(Lead.id)).first()
+        assert lead is not None, "the demo data has leads"
+        claim = session.get(Claim, lead.claim_id)
         assert claim is not None and claim.source_id is not None
-        ids = {"claim_id": claim.id, "evidence_id": item.id, "source_id": claim.source_id}
+        item = session.scalars(
+            select(Evidence).where(Evidence.claim_id == claim.id).order_by(Evidence.id)
+        ).first()
+        assert item is not None, "the demo's claim with leads has evidence"
+        ids = {
+            "claim_id": claim.id,
+            "evidence_id": item.id,
+            "source_id": claim.source_id,
+            "lead_id": lead.id,
+            "watch_id": lead.watch_id,
+        }
     engine.dispose()
     return ids
+
+
+def seed_webhook(base: str, token: str) -> dict[str, int]:
+    """A webhook endpoint and a delivery to it (a test message), made through the API; the
+    server has no scheduler, so nothing is sent."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=f"{base}/api/v1", headers=headers, timeout=30) as client:
+        made = client.post("/webhooks", json={"url": "https://hooks.example/claimwatch"})
+        made.raise_for_status()
+        webhook_id = made.json()["id"]
+        client.post(f"/webhooks/{webhook_id}/test").raise_for_status()
+        page = client.get(f"/webhooks/{webhook_id}/deliveries")
+        page.raise_for_status()
+        return {"webhook_id": webhook_id, "delivery_id": page.json()["items"][0]["id"]}
 
 
 def all_claim_ids(url: str) -> list[int]:
@@ -146,6 +176,11 @@ def valid_bodies(ids: dict[str, int]) -> dict[str, Any]:
         "addEvidence": lambda: {"url": "https://news.example/fuzz", "stance": "context"},
         "withdrawEvidence": lambda: {"reason": "Fuzzed"},
         "commentOnClaim": lambda: {"body": "Fuzzed"},
+        "acceptLead": lambda: {"stance": "supports", "note": "Fuzzed"},
+        "dismissLead": lambda: {"reason": "Fuzzed"},
+        "createWatch": lambda: {"url": "https://feeds.example/fuzz.xml", "name": "Fuzzed"},
+        "createWebhook": lambda: {"url": "https://hooks.example/fuzz", "events": ["*"]},
+        "editWebhook": lambda: {"events": ["resolved"]},
     }
 
 
@@ -233,7 +268,9 @@ def main() -> None:
     # (tests/api/test_auth_limits.py); here it is set out of reach.
     env = app_env(url, port, LOGS / "instance", API_AUTH_FAILURE_LIMIT=FUZZ_AUTH_FAILURE_LIMIT)
     email = "fuzz@newsroom.example"
-    token = reviewer_token(env, email)
+    # An admin's write token: the webhook operations are for admins only, and everything a
+    # reviewer may do an admin may do too. The authorization matrix has its own tests.
+    token = reviewer_token(env, email, role="admin")
     checker = "checker@newsroom.example"
     flask(env, "users", "create", checker, "--role", "viewer", "--password-stdin",
           stdin=CHECKER_PASSWORD)  # fmt: skip
@@ -244,8 +281,9 @@ def main() -> None:
     key = feed_key(url, email)
     config = CONFIG.format(feed_key=key, control_characters=CONTROL_CHARACTERS)
     (LOGS / "schemathesis.toml").write_text(config)
-    (LOGS / "schemathesis-seeded.toml").write_text(config + SEEDED.format(**ids))
     with gunicorn(env, port, LOGS) as base:
+        ids |= seed_webhook(base, token)
+        (LOGS / "schemathesis-seeded.toml").write_text(config + SEEDED.format(**ids))
         skip = line_count(LOGS / "access.log")  # the health checks of the start-up
         started = time.monotonic()
         exit_status = schemathesis(base, token, args, LOGS / "schemathesis.toml", "all")

@@ -89,7 +89,7 @@ class Battery:
 
     base: str
     token: str
-    ids: dict[str, int]  # claim_id, evidence_id, source_id
+    ids: dict[str, int]  # a real id for every path parameter of the document
     bodies: dict[str, Callable[[], dict[str, Any]]]  # a valid body per operationId
     feed_key: str
     tally: Tally = field(default_factory=Tally)
@@ -155,7 +155,18 @@ class Battery:
 # --- afterwards: everything still works -------------------------------------------------------
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-PAGES = ["/claims", "/claims?status=overdue", "/dashboard", "/sources", "/settings", "/api/docs"]
+PAGES = [
+    "/claims",
+    "/claims?status=overdue",
+    "/dashboard",
+    "/sources",
+    "/leads",
+    "/watches",
+    "/settings",
+    "/api/docs",
+]
+# API lists read with the fuzzer's (admin) token after the fuzz, besides every claims page.
+API_LISTS = ["/api/v1/leads", "/api/v1/watches", "/api/v1/webhooks", "/api/v1/sources"]
 
 
 def carry_cookies(client: httpx.Client, response: httpx.Response) -> httpx.Response:
@@ -202,6 +213,10 @@ def check_everything_still_works(
                 break
             page = response.json()
             url = f"/api/v1/claims?limit=200&cursor={page['next']}" if page["next"] else None
+        for path in API_LISTS:
+            status = client.get(path).status_code
+            if status != 200:
+                problems.append(f"GET {path}: {status}")
         feed = client.get(f"/feeds/overdue.atom?key={feed_key}")
         if feed.status_code != 200:
             problems.append(f"feed: {feed.status_code}")

@@ -109,10 +109,11 @@ def flask(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def reviewer_token(env: dict[str, str], email: str) -> str:
-    """Create a reviewer `email` and a write token for them, through the real commands."""
+def reviewer_token(env: dict[str, str], email: str, role: str = "reviewer") -> str:
+    """Create a reviewer (or another `role`) `email` and a write token for them, through the
+    real commands."""
     password = secrets.token_urlsafe(16)
-    flask(env, "users", "create", email, "--role", "reviewer", "--password-stdin", stdin=password)
+    flask(env, "users", "create", email, "--role", role, "--password-stdin", stdin=password)
     out = flask(env, "tokens", "create", email, "--scope", "write", "--name", "hardening")
     return out.strip().splitlines()[-1]
 

@@ -48,8 +48,9 @@ def _host(url: str) -> str:
 
 
 def remove_watch(session: Session, actor: Actor, now: datetime, watch_id: int) -> Watch:
-    """Stop polling the watch; it and its leads stay (a lead names the feed it came from).
-    Removing a removed watch changes nothing (a form sent twice, a retried DELETE)."""
+    """Stop polling the watch; its row and its leads stay (a lead names the feed it came from),
+    but the watch is gone from every list: removing it again is NotFound, as for any id that
+    names no watch (a retried DELETE is a 404, the web tells a form sent twice apart)."""
     require_writer(actor)
     watch = session.scalars(
         select(Watch).where(Watch.id == watch_id).with_for_update()
@@ -57,7 +58,7 @@ def remove_watch(session: Session, actor: Actor, now: datetime, watch_id: int) -
     if watch is None:
         raise NotFound(f"there is no watch {watch_id}")
     if watch.removed:
-        return watch
+        raise NotFound(f"watch {watch_id} was removed")
     watch.removed_at = now
     watch.removed_by_id = actor.id
     watch.lease_owner = None

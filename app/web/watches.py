@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from app.claims import ValidationError
+from app.claims import NotFound, ValidationError
 from app.clock import utcnow
 from app.unit_of_work import get_session
 from app.watches import add_watch, remove_watch
@@ -62,6 +62,10 @@ def add() -> Response | tuple[str, int]:
 @reviewer_required
 def remove(watch_id: int) -> Response:
     """Stop following a feed (its leads stay)."""
-    watch = remove_watch(get_session(), actor(), utcnow(), watch_id)
+    try:
+        watch = remove_watch(get_session(), actor(), utcnow(), watch_id)
+    except NotFound:
+        flash("That feed is not being watched (already stopped?).", "info")
+        return redirect(url_for("watches.index"))
     flash(f"Stopped watching {watch.name}. Its leads stay.", "success")
     return redirect(url_for("watches.index"))

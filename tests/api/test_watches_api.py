@@ -68,5 +68,6 @@ def test_removing_a_watch_stops_it_and_keeps_its_leads(api, factory, session):
     assert session.scalars(select(Watch)).one().removed_at is not None
     [lead] = api.get("/leads").json["items"]
     assert lead["watch"] == {"id": watch["id"], "name": watch["name"]}
-    assert api.request("DELETE", f"/watches/{watch['id']}").status_code == 204  # idempotent
+    # Gone from the API's view: deleting it again is a 404, like any id that names no watch.
+    assert api.request("DELETE", f"/watches/{watch['id']}").status_code == 404
     assert api.request("DELETE", "/watches/999999").status_code == 404

@@ -36,6 +36,10 @@ def test_a_reviewer_adds_a_feed_sees_its_health_and_stops_watching_it(as_reviewe
     assert "Stopped watching DeepSeek newsroom. Its leads stay." in page
     assert f'id="watch-{watch.id}"' not in page
 
+    again = as_reviewer.post(f"/watches/{watch.id}/remove")  # the form sent twice
+    assert again.status_code == 302
+    assert "That feed is not being watched (already stopped?)." in text(as_reviewer.get("/watches"))
+
 
 def test_a_bad_feed_address_is_explained_beside_the_field_and_kept(as_reviewer):
     response = as_reviewer.post("/watches", {"url": "ftp://newsroom.example/feed", "name": "Odd"})
