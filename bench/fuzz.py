@@ -235,6 +235,11 @@ def schemathesis(
         "--report-junit-path",
         str(LOGS / f"{config.stem}.junit.xml"),
     ]
+    if seeded:
+        # A DELETE of a seeded watch or webhook would turn every later case that names it into
+        # a 404. The DELETEs are exercised by the first pass (its stateful phase creates and
+        # deletes) and by the hostile battery.
+        cmd += ["--exclude-method", "DELETE"]
     with (LOGS / f"{config.stem}.log").open("w") as log:
         proc = subprocess.Popen(  # noqa: S603 (our own command line)
             cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
