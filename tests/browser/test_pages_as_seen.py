@@ -22,6 +22,9 @@ from app.mail.render import MailSettings, render_digest
 from app.models import Claim, ClaimStatus, Source, User
 from app.sweep import flag_overdue_claims
 from app.unit_of_work import get_session
+from app.webhooks.actions import send_test
+from app.webhooks.endpoints import create_endpoint
+from app.webhooks.settings import outbound_policy, secret_box
 from tests.browser.conftest import SCREENSHOTS, sign_in
 
 WIDTHS = (1280, 390)
@@ -36,6 +39,7 @@ class Desk:
     resolved_claim: int
     source: int
     digest: Path
+    webhook: int
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +66,15 @@ def desk(served) -> Desk:
         )
         assign_claim(session, admin, now, open_claim, admin.id)
         flag_overdue_claims(session, now)
+        endpoint, _ = create_endpoint(
+            session,
+            admin,
+            now,
+            {"url": "https://hooks.newsroom.example/claimwatch"},
+            secret_box(served.app.config),
+            outbound_policy(served.app.config),
+        )
+        send_test(session, admin, now, endpoint.id)
         session.commit()
         # A week's digest for the admin: newly overdue, closing soon, resolved, assigned.
         since, until = now - timedelta(days=7), now + timedelta(minutes=1)
@@ -73,7 +86,7 @@ def desk(served) -> Desk:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / "digest.html"
     path.write_text(digest.html, encoding="utf-8")
-    return Desk(open_claim, resolved, source, path)
+    return Desk(open_claim, resolved, source, path, endpoint.id)
 
 
 def reviewer_pages(desk: Desk) -> dict[str, str]:
@@ -97,6 +110,11 @@ def reviewer_pages(desk: Desk) -> dict[str, str]:
         "settings": "/settings",
         "admin-users": "/admin/users",
         "deliveries": "/admin/deliveries",
+        "similar": f"/claims/{claim}/similar",
+        "leads": "/leads",
+        "watches": "/watches",
+        "webhooks": "/admin/webhooks",
+        "webhook": f"/admin/webhooks/{desk.webhook}",
         "not-found": "/claims/999999",
     }
 
@@ -104,6 +122,7 @@ def reviewer_pages(desk: Desk) -> dict[str, str]:
 # The pages of the list, screenshot at both widths.
 SCREENSHOT_PAGES = (
     "claims", "claim", "new-claim", "dashboard", "sources", "source", "settings", "admin-users",
+    "leads", "watches", "webhook",
 )  # fmt: skip
 
 
