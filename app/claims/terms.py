@@ -142,10 +142,13 @@ def index_claims(
     claims = list(claims)
     if not claims:
         return
+    # Plain rows of two tables the ORM keeps no objects of: the session's connection (its
+    # transaction) takes them directly, without the ORM's bulk-insert bookkeeping.
+    connection = session.connection()
     if replace:
         ids = [claim_id for claim_id, _, _ in claims]
-        session.execute(delete(ClaimTermWord).where(ClaimTermWord.claim_id.in_(ids)))
-        session.execute(delete(ClaimTerm).where(ClaimTerm.claim_id.in_(ids)))
+        connection.execute(delete(ClaimTermWord).where(ClaimTermWord.claim_id.in_(ids)))
+        connection.execute(delete(ClaimTerm).where(ClaimTerm.claim_id.in_(ids)))
     terms: list[dict[str, Any]] = []
     words: list[dict[str, Any]] = []
     for claim_id, subject, watch_terms in claims:
@@ -153,5 +156,5 @@ def index_claims(
         terms += claim_terms
         words += claim_words
     if terms:
-        session.execute(insert(ClaimTerm), terms)
-        session.execute(insert(ClaimTermWord), words)
+        connection.execute(insert(ClaimTerm.__table__), terms)
+        connection.execute(insert(ClaimTermWord.__table__), words)
