@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.claims.errors import NotFound, PermissionDenied, ValidationError
+from app.db import MAX_ID
 from app.models import Claim, User
 from app.models.users import AccountRules
 
-MAX_ID = 2_147_483_647
 # Whoever changes a claim: the ORM `User`, or a light copy of its columns (the API's token
 # user, app.accounts.tokens.TokenUser). The domain reads only its id, role and state.
 Actor = AccountRules

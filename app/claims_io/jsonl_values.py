@@ -9,9 +9,9 @@ from typing import Any
 from app.claims.checks import check_url
 from app.claims.deadlines import parse_date_or_datetime
 from app.claims.errors import FieldErrors, ValidationError
+from app.db import MAX_ID
 
-# Claims, evidence and sources have 32-bit ids on PostgreSQL, events 64-bit ones.
-MAX_ID = 2**31 - 1
+# Claims, evidence and sources have 32-bit ids on PostgreSQL (MAX_ID), events 64-bit ones.
 MAX_EVENT_ID = 2**63 - 1
 
 
