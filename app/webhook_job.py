@@ -87,8 +87,8 @@ class OutboxSteps:
     """Where a pass's outbox steps run, each committed as it is done.
 
     PostgreSQL: connections of the pass's own, in autocommit, so each step (one statement) is
-    its own transaction without BEGIN and COMMIT round trips; one per thread that records
-    outcomes, so outcomes are recorded while other endpoints are being sent to. They
+    its own transaction without BEGIN and COMMIT round trips; one per sending thread, so
+    endpoints are sent to in parallel, each recording its outcomes on its own connection. They
     do not wait for the WAL flush of their commits, which would be most of a delivery's cost:
     a crash of the sender loses nothing this way (the server has the commit); a crash of the
     database server can forget the last fraction of a second of outcomes, and those
@@ -208,7 +208,7 @@ def _send(
                 summary.count(decision["status"], work.endpoint_id if gone else None)
 
     stop_at = time.monotonic() + lease.total_seconds() / 2
-    sender.run(works, stop_at, workers, on_outcomes, overlap=steps.parallel)
+    sender.run(works, stop_at, workers, on_outcomes)
     outbox.release(steps.connection(), untried, owner, pause=False)
     outbox.release(steps.connection(), paused, owner, pause=True)
     steps.commit()

@@ -6,11 +6,6 @@ endpoint. Endpoints are shared out among worker threads (up to `workers`), so on
 receiver holds up only its own share; a worker takes its endpoints in rounds (one delivery of
 each) and records a round's outcomes together, one statement round trip for them all.
 
-When the caller can record from other threads (`overlap`), a worker splits its endpoints in
-two halves and sends one half's round while the other half's outcomes are being recorded by a
-recording thread, so the database's round trips do not hold up the sending; each endpoint
-still waits for its own previous outcome.
-
 When an endpoint gives no answer (a timeout, no connection), the rest of its deliveries in the
 batch are not sent and count as an attempt ("deferred"); when it answers 410 the rest wait
 (paused) with it switched off; past `stop_at` (half the lease) nothing more is sent, and what
@@ -22,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,15 +55,13 @@ class BatchSender:
         self._signers: dict[tuple[int, str, str], Webhook] = {}
         self._stopping = threading.Event()
         # Kept for the whole pass: the same threads (and so the same database connections of
-        # the caller's) send and record every batch.
+        # the caller's) send every batch.
         self._pool: ThreadPoolExecutor | None = None
-        self._recorders: ThreadPoolExecutor | None = None
 
     def close(self) -> None:
-        """Let the worker and recording threads go (after the last batch)."""
-        for pool in (self._pool, self._recorders):
-            if pool is not None:
-                pool.shutdown(wait=True)
+        """Let the worker threads go (after the last batch)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     def run(
         self,
@@ -76,92 +69,53 @@ class BatchSender:
         stop_at: float,
         workers: int,
         on_outcomes: Callable[[list[Outcome]], None],
-        *,
-        overlap: bool = False,
     ) -> None:
         """Send `works`: the endpoints are shared out among up to `workers` threads; each
         thread takes its endpoints in rounds, one delivery of each per round, and hands the
-        round's outcomes to `on_outcomes` (to record them together) before those endpoints'
-        next round. With more than one worker, or with `overlap`, `on_outcomes` is called in
-        another thread than the caller's (it must then record on a connection of that
-        thread's own)."""
+        round's outcomes to `on_outcomes` (to record them together) before the next round. With
+        more than one worker, `on_outcomes` is called in the worker's thread (it must then
+        record on a connection of that thread's own)."""
         groups: dict[int, list[Work]] = {}
         for work in works:
             groups.setdefault(work.endpoint_id, []).append(work)
         count = max(1, min(workers, len(groups)))
         shares = [list(groups.values())[n::count] for n in range(count)]
-        record = self._recording(workers) if overlap else None
         if count == 1:
-            self._send_share(shares[0], stop_at, on_outcomes, record)
+            self._send_share(shares[0], stop_at, on_outcomes)
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhooks")
         futures = [
-            self._pool.submit(self._send_share, share, stop_at, on_outcomes, record)
-            for share in shares
+            self._pool.submit(self._send_share, share, stop_at, on_outcomes) for share in shares
         ]
         for future in futures:
             future.exception()  # wait for every worker before raising the first failure
         for future in futures:
             future.result()
 
-    def _recording(self, workers: int) -> ThreadPoolExecutor:
-        """The threads that record outcomes while the workers send: one per worker (a pass
-        asks for the same number of workers in every batch)."""
-        if self._recorders is None:
-            self._recorders = ThreadPoolExecutor(
-                max_workers=workers, thread_name_prefix="webhooks-record"
-            )
-        return self._recorders
-
     def _send_share(
         self,
         groups: list[list[Work]],
         stop_at: float,
         on_outcomes: Callable[[list[Outcome]], None],
-        record: ThreadPoolExecutor | None,
     ) -> None:
         """Rounds over these endpoints: each one's next delivery is sent only once its
         previous outcome has been recorded."""
         senders = [self._send_group(group, stop_at) for group in groups]
-        halves = [senders[0::2], senders[1::2]] if record is not None else [senders]
-        recording: list[Future[None] | None] = [None] * len(halves)
         try:
-            while any(halves):
-                for n, half in enumerate(halves):
-                    waiting = recording[n]
-                    if waiting is not None:
-                        recording[n] = None
-                        waiting.result()  # this half's last outcomes are recorded
-                    outcomes = self._round(half)
-                    if not outcomes:
-                        continue
-                    if record is None:
-                        on_outcomes(outcomes)
+            while senders:
+                outcomes = []
+                for sender in list(senders):
+                    outcome = next(sender, None)
+                    if outcome is None:
+                        senders.remove(sender)
                     else:
-                        recording[n] = record.submit(on_outcomes, outcomes)
-            for n, waiting in enumerate(recording):
-                if waiting is not None:
-                    recording[n] = None
-                    waiting.result()
+                        outcomes.append(outcome)
+                if outcomes:
+                    on_outcomes(outcomes)
         except BaseException:
             self._stopping.set()  # the database went away: the other workers stop too
-            for waiting in recording:
-                if waiting is not None:
-                    waiting.exception()  # nothing is left recording when this returns
             raise
-
-    @staticmethod
-    def _round(senders: list[Iterator[Outcome]]) -> list[Outcome]:
-        """The next outcome of each sender (one delivery per endpoint); spent ones leave."""
-        outcomes = []
-        for sender in list(senders):
-            outcome = next(sender, None)
-            if outcome is None:
-                senders.remove(sender)
-            else:
-                outcomes.append(outcome)
-        return outcomes
 
     def _send_group(self, group: list[Work], stop_at: float) -> Iterator[Outcome]:
         no_answer: str | None = None
