@@ -8,7 +8,7 @@ from app.api import bp
 from app.api.auth import authenticate, authenticate_writer
 from app.api.openapi import Reply, operation
 from app.api.params import expected_version, parse_body
-from app.api.query import MAX_LIMIT, next_link, parse_list_query
+from app.api.query import LINK, PAGE_PARAMETERS, next_link, parse_list_query
 from app.api.replies import CLAIM_LINKS, ETAG, claim_reply
 from app.api.schemas.claims import ClaimCreate, ClaimDetail, ClaimPage, ClaimPatch
 from app.api.shapes import claim, claim_response, json_response
@@ -58,19 +58,8 @@ LIST_QUERY = [
             "default": "window_end",
         },
     },
-    {
-        "name": "limit",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
-    },
-    {
-        "name": "cursor",
-        "in": "query",
-        "description": "`next` of the previous page",
-        "schema": {"type": "string"},
-    },
+    *PAGE_PARAMETERS,
 ]
-LINK = {"Link": {"description": 'rel="next": the next page', "schema": {"type": "string"}}}
 
 
 def changed_claim_response(claim_id: int, status: int = 200) -> Response:

@@ -10,7 +10,7 @@ from app.api.auth import authenticate, authenticate_writer
 from app.api.claims import CLAIM_ID
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
-from app.api.query import MAX_LIMIT, next_link, parse_limit
+from app.api.query import LINK, PAGE_PARAMETERS, next_link, parse_limit
 from app.api.schemas.watches import AcceptLead, DismissLead, Lead, LeadList, LeadPage, SimilarList
 from app.api.shapes import json_response, lead, similar
 from app.claims.checks import check_id
@@ -29,19 +29,8 @@ LEAD_QUERY = [
     {"name": "status", "in": "query", "schema": {"enum": STATUSES}},
     {"name": "claim", "in": "query", "description": "A claim id", "schema": {"type": "integer"}},
     {"name": "watch", "in": "query", "description": "A watch id", "schema": {"type": "integer"}},
-    {
-        "name": "limit",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
-    },
-    {
-        "name": "cursor",
-        "in": "query",
-        "description": "`next` of the previous page",
-        "schema": {"type": "string"},
-    },
+    *PAGE_PARAMETERS,
 ]
-LINK = {"Link": {"description": 'rel="next": the next page', "schema": {"type": "string"}}}
 
 
 def parse_lead_query() -> LeadQuery:

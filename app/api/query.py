@@ -1,5 +1,5 @@
 """`GET /claims`'s query string as a `ClaimQuery`, checked (every problem reported at once),
-and the `Link` header of the next page."""
+and what every paged list of the API shares: `limit`, `cursor` and the `Link` header."""
 
 from __future__ import annotations
 
@@ -20,6 +20,22 @@ from app.models import ClaimStatus
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 STATUSES = {s.value for s in ClaimStatus}
+# The query parameters of every paged list, as the OpenAPI document declares them, and the
+# header of its answer that points at the next page.
+PAGE_PARAMETERS = [
+    {
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "description": "`next` of the previous page",
+        "schema": {"type": "string"},
+    },
+]
+LINK = {"Link": {"description": 'rel="next": the next page', "schema": {"type": "string"}}}
 
 
 def parse_limit(errors: FieldErrors, raw: str | None) -> int:

@@ -12,6 +12,7 @@ from app.api.auth import authenticate_admin
 from app.api.idempotency import keep_sealed
 from app.api.openapi import Reply, operation
 from app.api.params import parse_body
+from app.api.query import PAGE_PARAMETERS, parse_limit
 from app.api.schemas.webhooks import (
     Delivery,
     DeliveryPage,
@@ -31,20 +32,9 @@ from app.webhooks import actions, endpoints, log
 from app.webhooks.settings import outbound_policy, secret_box
 
 WEBHOOK_ID = "/webhooks/<id:webhook_id>"
-MAX_LIMIT = 200
 DELIVERY_QUERY = [
     {"name": "status", "in": "query", "schema": {"enum": list(DELIVERY_STATES)}},
-    {
-        "name": "limit",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
-    },
-    {
-        "name": "cursor",
-        "in": "query",
-        "description": "`next` of the previous page",
-        "schema": {"type": "string"},
-    },
+    *PAGE_PARAMETERS,
 ]
 
 
@@ -189,10 +179,7 @@ def list_deliveries_view(webhook_id: int) -> Response:
     status = request.args.get("status") or None
     if status is not None and status not in DELIVERY_STATES:
         errors.add("status", f"must be one of {', '.join(DELIVERY_STATES)}")
-    raw_limit = request.args.get("limit", "50")
-    limit = int(raw_limit) if raw_limit.isascii() and raw_limit.isdigit() else 0
-    if not 1 <= limit <= MAX_LIMIT:
-        errors.add("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    limit = parse_limit(errors, request.args.get("limit"))
     before = check_id(errors, "cursor", request.args.get("cursor"))
     errors.raise_if_any()
     views, more = log.deliveries_of(

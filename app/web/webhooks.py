@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from app.claims.errors import StateConflict, ValidationError
+from app.claims.checks import check_id
+from app.claims.errors import FieldErrors, StateConflict, ValidationError
 from app.clock import utcnow
 from app.models import WebhookDelivery
 from app.unit_of_work import get_session
@@ -78,13 +79,9 @@ def render_show(
         secret = secret_box(current_app.config).open(
             endpoint.secret_key_id, endpoint.secret_ciphertext
         )
-    before = request.args.get("before", "")
-    deliveries, older = log.deliveries_of(
-        db,
-        endpoint_id,
-        limit=PAGE,
-        before=int(before) if before.isascii() and before.isdigit() and len(before) < 10 else None,
-    )
+    # A `before` that is no id is a stale or edited link: the log's first page.
+    before = check_id(FieldErrors(), "before", request.args.get("before"))
+    deliveries, older = log.deliveries_of(db, endpoint_id, limit=PAGE, before=before)
     if form is None:
         form = EndpointForm(
             formdata=None,
