@@ -11,6 +11,7 @@ from app.mail.content import DigestItem, Section
 from app.models import ClaimStatus
 from app.present.dates import format_instant
 from app.present.deadlines import deadline
+from app.present.statuses import STATUS_LABELS, status_label
 
 # The status colours of the web pages (app/web/static/claimwatch.css), for mail clients that
 # only keep inline styles. Each is dark enough for white text (WCAG AA).
@@ -22,15 +23,6 @@ STATUS_COLOURS = {
     ClaimStatus.REFUTED.value: "#b42318",
     ClaimStatus.RETRACTED.value: "#6d28d9",
     ClaimStatus.VOID.value: "#57534e",
-}
-STATUS_WORDS = {
-    ClaimStatus.PENDING.value: "Pending",
-    ClaimStatus.OVERDUE.value: "Overdue",
-    ClaimStatus.CONFIRMED.value: "Confirmed",
-    ClaimStatus.PARTLY_CONFIRMED.value: "Partly confirmed",
-    ClaimStatus.REFUTED.value: "Refuted",
-    ClaimStatus.RETRACTED.value: "Retracted",
-    ClaimStatus.VOID.value: "Void",
 }
 
 
@@ -52,7 +44,7 @@ def line(item: DigestItem, zone: tzinfo, now: datetime, policy: DeskPolicy) -> L
     status = ClaimStatus.OVERDUE.value if d.overdue else item.status
     if item.status not in (ClaimStatus.PENDING, ClaimStatus.OVERDUE):
         resolved = f", recorded {format_instant(item.at, zone)}" if item.at else ""
-        when = f"resolved as {STATUS_WORDS[item.status].lower()}{resolved}"
+        when = f"resolved as {STATUS_LABELS[item.status].lower()}{resolved}"
     elif d.passed:
         when = f"window closed {d.day_text} — {d.distance}"
     else:
@@ -62,7 +54,7 @@ def line(item: DigestItem, zone: tzinfo, now: datetime, policy: DeskPolicy) -> L
         item.statement,
         item.subject,
         status,
-        STATUS_WORDS.get(status, status),
+        status_label(status),
         STATUS_COLOURS.get(status, "#57534e"),
         when,
     )

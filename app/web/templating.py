@@ -12,24 +12,10 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from app.claims.closing import is_date_deadline
 from app.claims.reads import claim_tags, utc
-from app.models import ClaimStatus
 from app.present.deadlines import window_text
+from app.present.statuses import STATUS_LABELS, status_label
 from app.web.forms.claims import OUTCOME_EFFECTS, OUTCOMES
 from app.web.timefmt import deadline_of, iso_utc, localtime, viewer_zone
-
-STATUS_LABELS = {
-    ClaimStatus.PENDING.value: "Pending",
-    ClaimStatus.OVERDUE.value: "Overdue",
-    ClaimStatus.CONFIRMED.value: "Confirmed",
-    ClaimStatus.PARTLY_CONFIRMED.value: "Partly confirmed",
-    ClaimStatus.REFUTED.value: "Refuted",
-    ClaimStatus.RETRACTED.value: "Retracted",
-    ClaimStatus.VOID.value: "Void",
-}
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
 
 
 def window_end_text(value: datetime | None) -> str:

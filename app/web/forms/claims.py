@@ -14,14 +14,12 @@ from wtforms import (
     URLField,
 )
 
+from app.present.statuses import STATUS_LABELS
 from app.web.forms.choices import options
 
 OUTCOMES = [
-    ("confirmed", "Confirmed"),
-    ("partly_confirmed", "Partly confirmed"),
-    ("refuted", "Refuted"),
-    ("retracted", "Retracted"),
-    ("void", "Void"),
+    (status, STATUS_LABELS[status])
+    for status in ("confirmed", "partly_confirmed", "refuted", "retracted", "void")
 ]
 # What each outcome does, said on the resolve form before anyone picks one.
 OUTCOME_EFFECTS = {
