@@ -118,8 +118,8 @@ def flag_overdue_batch(session: Session, now: datetime, *, batch: int = DEFAULT_
     dialect = session.get_bind().dialect.name
     flipped = session.execute(_flip(dialect, now, policy_of(session), batch)).all()
     if flipped:
-        # A Core insert of the table (the session's transaction), not the ORM's bulk insert:
-        # the ORM's per-row bookkeeping was most of a batch's time.
+        # A Core insert of the table (the session's transaction), not the ORM's bulk insert,
+        # whose per-row bookkeeping these rows do not need (docs/benchmarks.md, "sweep").
         session.execute(
             insert(ClaimEvent.__table__),
             [
